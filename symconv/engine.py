@@ -1,0 +1,169 @@
+"""The derivation engine: pure functions over sympy expressions and layers.
+
+Each function returns a frozen record that shows itself as LaTeX in Jupyter.
+:func:`canonical` is the one normal form, so output is deterministic.
+
+>>> from symconv.layers import Conv, DepthwiseSeparable
+>>> r = ratio(DepthwiseSeparable(), Conv())
+>>> r.expr
+1/(H_F*W_F) + 1/D_out
+>>> r.limits
+((D_out, 1/(H_F*W_F)), (H_F, 1/D_out), (W_F, 1/D_out))
+>>> from symconv.symbols import D_out, W_F, H_F
+>>> solve_for(r.expr.subs({W_F: 3, H_F: 3}), 1/sympy.Integer(8), D_out)
+(72,)
+>>> equivalent(D_out * (W_F + 1), D_out * W_F + D_out).equal
+True
+>>> equivalent(D_out * W_F, D_out * W_F + 1).counterexample
+{D_out: 1, W_F: 1}
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping, Union
+
+import sympy
+
+from .layers import Layer, Quantity
+
+Quantityish = Union[Quantity, str]
+Operand = Union[Layer, sympy.Expr, int]
+
+
+def _is_monomial(expr: sympy.Expr) -> bool:
+    return expr.is_number or expr.is_Symbol or expr.is_Pow or (
+        expr.is_Mul and all(f.is_number or f.is_Symbol or f.is_Pow for f in expr.args))
+
+
+@lru_cache(maxsize=4096)
+def canonical(expr) -> sympy.Expr:
+    """The deterministic normal form: a sum of monomials over a monomial, else factored.
+
+    >>> from symconv.symbols import D_out, W_F, H_F
+    >>> canonical((D_out + W_F*H_F) / (D_out*W_F*H_F))
+    1/(H_F*W_F) + 1/D_out
+    >>> canonical(D_out*(W_F*H_F + 1))
+    D_out*H_F*W_F + D_out
+    """
+    expr = sympy.Integer(expr) if isinstance(expr, int) else expr
+    num, den = sympy.fraction(sympy.cancel(sympy.together(expr)))
+    if _is_monomial(den):
+        return sympy.expand(num / den)
+    return sympy.factor(num) / sympy.factor(den)
+
+
+def _value(x: Operand, quantity: Quantityish) -> sympy.Expr:
+    if isinstance(x, Layer):
+        q = Quantity(quantity)
+        if q is Quantity.OUTPUT_SIZE:
+            raise ValueError("compare output sizes per axis: take .output_size.width")
+        return x.quantity(q)
+    return sympy.Integer(x) if isinstance(x, int) else x
+
+
+def _sorted_symbols(expr: sympy.Expr) -> list[sympy.Symbol]:
+    return sorted(expr.free_symbols, key=lambda s: s.name)
+
+
+class _LatexRecord:
+    """Mixin: ``_repr_latex_`` from the record's main expression."""
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {sympy.latex(self.expr)}$"
+
+    @property
+    def latex(self) -> str:
+        return sympy.latex(self.expr)
+
+
+@dataclass(frozen=True)
+class Ratio(_LatexRecord):
+    """``numerator / denominator`` of one quantity, in canonical form, with its limits."""
+
+    expr: sympy.Expr
+    quantity: Quantity
+    numerator: sympy.Expr
+    denominator: sympy.Expr
+    limits: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
+
+
+@lru_cache(maxsize=256)
+def ratio(a: Operand, b: Operand, quantity: Quantityish = Quantity.MACS) -> Ratio:
+    """The simplified ratio ``a / b`` of a quantity, and where it tends as each symbol grows."""
+    num, den = _value(a, quantity), _value(b, quantity)
+    expr = canonical(num / den)
+    limits = tuple((s, canonical(sympy.limit(expr, s, sympy.oo))) for s in _sorted_symbols(expr))
+    return Ratio(expr, Quantity(quantity), num, den, limits)
+
+
+def difference(a: Operand, b: Operand, quantity: Quantityish = Quantity.MACS) -> sympy.Expr:
+    """``a - b`` in canonical form (zero exactly when the two are equal)."""
+    return canonical(_value(a, quantity) - _value(b, quantity))
+
+
+def substitute(expr: sympy.Expr, values: Mapping[sympy.Symbol, object]) -> sympy.Expr:
+    """``expr`` with symbols replaced by numbers or expressions (floors evaluate)."""
+    return sympy.Integer(expr).xreplace(values) if isinstance(expr, int) else expr.xreplace(dict(values))
+
+
+def limit(expr: sympy.Expr, symbol: sympy.Symbol, point=sympy.oo) -> sympy.Expr:
+    """The limit of ``expr`` as ``symbol`` tends to ``point`` (infinity by default)."""
+    return canonical(sympy.limit(expr, symbol, point))
+
+
+def solve_for(lhs: sympy.Expr, rhs: sympy.Expr, symbol: sympy.Symbol) -> tuple[sympy.Expr, ...]:
+    """The values of ``symbol`` that make ``lhs = rhs``, sorted; positive-integer symbols
+    keep only solutions that may be positive integers."""
+    solutions = sympy.solve(sympy.Eq(lhs, rhs), symbol)
+    return tuple(sorted((canonical(s) for s in solutions), key=sympy.default_sort_key))
+
+
+@dataclass(frozen=True)
+class Equivalence(_LatexRecord):
+    """Whether two expressions are equal: proven (``equal=True``), refuted by a
+    counterexample (``equal=False``), or undecided (``equal=None``)."""
+
+    a: sympy.Expr
+    b: sympy.Expr
+    equal: bool | None
+    difference: sympy.Expr
+    counterexample: dict | None = None
+    a_value: sympy.Expr | None = None
+    b_value: sympy.Expr | None = None
+
+    @property
+    def expr(self) -> sympy.Expr:
+        return self.difference
+
+
+def _candidates(symbols: list[sympy.Symbol], tries: int, seed: int = 0):
+    """Small positive-integer assignments, smallest first: all equal, then a few grids, then random."""
+    n = len(symbols)
+    for v in range(1, 7):
+        yield dict.fromkeys(symbols, v)
+    if n <= 4:
+        for combo in itertools.product(range(1, 5), repeat=n):
+            yield dict(zip(symbols, combo))
+    rng = random.Random(seed)
+    for _ in range(tries):
+        yield {s: rng.randint(1, 9) for s in symbols}
+
+
+def equivalent(a: sympy.Expr, b: sympy.Expr, tries: int = 200) -> Equivalence:
+    """Prove ``a == b`` by canonical forms, or find a small positive-integer counterexample."""
+    a = sympy.Integer(a) if isinstance(a, int) else a
+    b = sympy.Integer(b) if isinstance(b, int) else b
+    diff = canonical(a - b)
+    if diff == 0:
+        return Equivalence(a, b, True, diff)
+    symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
+    for values in _candidates(symbols, tries):
+        subs = {s: sympy.Integer(v) for s, v in values.items()}
+        va, vb = a.xreplace(subs), b.xreplace(subs)
+        if (va - vb).is_number and va != vb:
+            return Equivalence(a, b, False, diff, {s: int(v) for s, v in values.items()}, va, vb)
+    return Equivalence(a, b, None, diff)

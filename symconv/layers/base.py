@@ -1,0 +1,195 @@
+"""What every layer states, and the helpers the layer modules share.
+
+A layer is a frozen dataclass whose fields are its sizes (``D_in``, ``W_F``, ...,
+symbols by default, any of them a number) and its options (stride, padding,
+dilation, groups, bias). Its counts are properties returning raw sympy product
+forms; they are never simplified here, the engine does that.
+
+Counting conventions (the README states them too):
+
+- one MAC is one multiply-accumulate of a weight with an input value, batch 1;
+  taps that land on zero padding count, bias adds are not MACs;
+- ``flops = 2 * macs``;
+- ``params`` is every trainable parameter as PyTorch counts them
+  (``weights + biases + affine``); BatchNorm's running statistics are ``buffers``.
+
+A layer whose input size is the plain symbol ``W_in`` states its MACs over the
+course's ``W_out`` (``W_F H_F D_in D_out W_out H_out``); given a number or an
+expression as input size, it uses the computed output size instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from enum import Enum
+from typing import ClassVar, Union
+
+import sympy
+
+from ..errors import InputError
+from ..shapes import as_padding, as_size, conv_output_size
+from ..symbols import H_in, H_out, W_in, W_out
+
+Size = Union[int, sympy.Expr]
+
+
+class Quantity(str, Enum):
+    """What can be counted; the values are the CLI words."""
+
+    PARAMS = "params"
+    MACS = "macs"
+    FLOPS = "flops"
+    OUTPUT_SIZE = "output-size"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def label(self) -> str:
+        return {"params": "params", "macs": "MACs", "flops": "FLOPs",
+                "output-size": "output size"}[self.value]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """An activation's size: width x height x channels (a vector is 1 x 1 x features)."""
+
+    width: sympy.Expr
+    height: sympy.Expr
+    channels: sympy.Expr
+
+    def __iter__(self):
+        return iter((self.width, self.height, self.channels))
+
+    @property
+    def elements(self) -> sympy.Expr:
+        return self.width * self.height * self.channels
+
+
+#: field name -> what it is, for the dataclass fields that are sizes.
+SIZE_FIELDS = ("D_in", "D_out", "W_F", "H_F", "W_in", "H_in")
+#: option fields and their CLI spelling.
+OPTION_FIELDS = ("stride", "padding", "dilation", "groups", "bias", "depth_multiplier",
+                 "output_padding")
+
+
+def pair(value, name: str, minimum: int = 1) -> tuple[sympy.Expr, sympy.Expr]:
+    """A per-axis option as ``(width, height)``; one value means both axes."""
+    if isinstance(value, tuple):
+        if len(value) != 2:
+            raise InputError(f"{name} takes one value or a (width, height) pair, not {value!r}")
+        return as_size(value[0], name, minimum), as_size(value[1], name, minimum)
+    v = as_size(value, name, minimum)
+    return v, v
+
+
+def padding_pair(value):
+    if isinstance(value, tuple):
+        if len(value) != 2:
+            raise InputError(f"padding takes one value or a (width, height) pair, not {value!r}")
+        return as_padding(value[0]), as_padding(value[1])
+    p = as_padding(value)
+    return p, p
+
+
+class Layer:
+    """Base of every layer type: the quantities and how to reach them by name."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name in SIZE_FIELDS:
+                object.__setattr__(self, f.name, as_size(value, f.name))
+            elif f.name in ("stride", "dilation"):
+                object.__setattr__(self, f.name, pair(value, f.name))
+            elif f.name == "padding":
+                object.__setattr__(self, f.name, padding_pair(value))
+            elif f.name in ("groups", "depth_multiplier"):
+                object.__setattr__(self, f.name, as_size(value, f.name.replace("_", " ")))
+            elif f.name == "output_padding":
+                object.__setattr__(self, f.name, pair(value, "output padding", 0))
+            elif f.name == "bias" and not isinstance(value, bool):
+                raise InputError(f"bias must be True or False, not {value!r}")
+        self.validate()
+        self.output_size  # computing it checks that the kernel fits
+
+    def validate(self) -> None:
+        """Raise :class:`InputError` for a layer that cannot exist."""
+
+    # --- quantities -----------------------------------------------------
+    @property
+    def weights(self) -> sympy.Expr:
+        """Weights, no biases, no normalisation parameters."""
+        return sympy.Integer(0)
+
+    @property
+    def biases(self) -> sympy.Expr:
+        return sympy.Integer(0)
+
+    @property
+    def affine(self) -> sympy.Expr:
+        """Normalisation scale and shift (BatchNorm's gamma and beta)."""
+        return sympy.Integer(0)
+
+    @property
+    def buffers(self) -> sympy.Expr:
+        """Non-trainable state (BatchNorm's running mean and variance)."""
+        return sympy.Integer(0)
+
+    @property
+    def params(self) -> sympy.Expr:
+        return self.weights + self.biases + self.affine
+
+    @property
+    def macs(self) -> sympy.Expr:
+        return sympy.Integer(0)
+
+    @property
+    def flops(self) -> sympy.Expr:
+        return 2 * self.macs
+
+    @property
+    def output_size(self) -> Shape:
+        raise NotImplementedError
+
+    def quantity(self, q: Quantity | str):
+        """A quantity by name: an expression, or a :class:`Shape` for ``output-size``."""
+        q = Quantity(q)
+        return self.output_size if q is Quantity.OUTPUT_SIZE else getattr(self, q.value)
+
+    # --- helpers for the subclasses ----------------------------------------
+    @property
+    def _bias(self) -> int:
+        return 1 if getattr(self, "bias", False) else 0
+
+    def _course_out(self, shape: Shape) -> tuple[sympy.Expr, sympy.Expr]:
+        """Output width and height as the MAC formula states them (see module docstring)."""
+        w = W_out if getattr(self, "W_in", None) == W_in else shape.width
+        h = H_out if getattr(self, "H_in", None) == H_in else shape.height
+        return w, h
+
+    def _window_shape(self, channels) -> Shape:
+        """Output of a sliding window over ``W_in x H_in`` with this layer's kernel and options."""
+        (sw, sh), (pw, ph), (dw, dh) = self.stride, self.padding, self.dilation
+        return Shape(conv_output_size(self.W_in, self.W_F, sw, pw, dw, self.name),
+                     conv_output_size(self.H_in, self.H_F, sh, ph, dh, self.name), channels)
+
+    def replace(self, **changes) -> "Layer":
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def free_symbols(self) -> set[sympy.Symbol]:
+        exprs = [self.params, self.macs, *self.output_size]
+        return set().union(*(e.free_symbols for e in exprs))
+
+
+def check_divides(groups, channels, channel_name: str, layer: str) -> None:
+    """Groups must divide the channel count (when both are numbers)."""
+    if groups.is_number and channels.is_number and channels % groups != 0:
+        divisors = [d for d in range(1, int(channels) + 1) if channels % d == 0]
+        raise InputError(f"{layer}: groups={groups} does not divide {channel_name}={channels}; "
+                         f"use one of {divisors}")

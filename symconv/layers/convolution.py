@@ -1,0 +1,243 @@
+"""The convolution family: standard, grouped, depthwise, pointwise, depthwise separable, transposed.
+
+>>> Conv().params
+D_out*(D_in*H_F*W_F + 1)
+>>> Conv().macs
+D_in*D_out*H_F*H_out*W_F*W_out
+>>> DepthwiseSeparable().macs
+D_in*D_out*H_out*W_out + D_in*H_F*H_out*W_F*W_out
+>>> Conv(D_in=8, D_out=32, W_F=5, H_F=5, W_in=128, H_in=128).macs
+98406400
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+
+from ..shapes import PaddingMode, conv_output_size, transposed_output_size
+from ..symbols import D_in, D_out, H_F, H_in, W_F, W_in, g
+from .base import Layer, Shape, Size, check_divides
+
+VALID = PaddingMode.VALID
+
+
+@dataclass(frozen=True)
+class Conv(Layer):
+    """Standard 2-D convolution; ``groups`` splits the channels into independent groups."""
+
+    name = "conv"
+    summary = "standard convolution (stride, padding, dilation, groups)"
+
+    D_in: Size = D_in
+    D_out: Size = D_out
+    W_F: Size = W_F
+    H_F: Size = H_F
+    W_in: Size = W_in
+    H_in: Size = H_in
+    stride: Size | tuple = 1
+    padding: object = VALID
+    dilation: Size | tuple = 1
+    groups: Size = 1
+    bias: bool = True
+
+    def validate(self) -> None:
+        check_divides(self.groups, self.D_in, "D_in", self.name)
+        check_divides(self.groups, self.D_out, "D_out", self.name)
+
+    @property
+    def weights(self):
+        return self.D_out * (self.W_F * self.H_F * self.D_in / self.groups)
+
+    @property
+    def biases(self):
+        return self.D_out * self._bias
+
+    @property
+    def params(self):
+        return self.D_out * (self.W_F * self.H_F * self.D_in / self.groups + self._bias)
+
+    @property
+    def macs(self):
+        w, h = self._course_out(self.output_size)
+        return self.W_F * self.H_F * (self.D_in / self.groups) * self.D_out * w * h
+
+    @property
+    def output_size(self) -> Shape:
+        return self._window_shape(self.D_out)
+
+
+@dataclass(frozen=True)
+class Grouped(Conv):
+    """A convolution in ``g`` groups, each seeing ``D_in/g`` input channels (ResNeXt, AlexNet)."""
+
+    name = "grouped"
+    summary = "grouped convolution: g independent convolutions over D_in/g channels each"
+
+    groups: Size = g
+
+
+@dataclass(frozen=True)
+class Depthwise(Layer):
+    """One ``W_F x H_F`` filter per input channel (times the depth multiplier); ``D_out = m D_in``."""
+
+    name = "depthwise"
+    summary = "depthwise convolution: one filter per input channel, D_out = D_in"
+
+    D_in: Size = D_in
+    W_F: Size = W_F
+    H_F: Size = H_F
+    W_in: Size = W_in
+    H_in: Size = H_in
+    stride: Size | tuple = 1
+    padding: object = VALID
+    dilation: Size | tuple = 1
+    depth_multiplier: Size = 1
+    bias: bool = True
+
+    @property
+    def D_out(self):
+        return self.depth_multiplier * self.D_in
+
+    @property
+    def weights(self):
+        return self.D_out * self.W_F * self.H_F
+
+    @property
+    def biases(self):
+        return self.D_out * self._bias
+
+    @property
+    def params(self):
+        return self.D_out * (self.W_F * self.H_F + self._bias)
+
+    @property
+    def macs(self):
+        w, h = self._course_out(self.output_size)
+        return self.W_F * self.H_F * self.D_out * w * h
+
+    @property
+    def output_size(self) -> Shape:
+        return self._window_shape(self.D_out)
+
+
+@dataclass(frozen=True)
+class Pointwise(Layer):
+    """A 1x1 convolution: mixes channels, one pixel at a time."""
+
+    name = "pointwise"
+    summary = "pointwise 1x1 convolution: mixes channels per pixel"
+
+    D_in: Size = D_in
+    D_out: Size = D_out
+    W_in: Size = W_in
+    H_in: Size = H_in
+    stride: Size | tuple = 1
+    bias: bool = True
+
+    @property
+    def weights(self):
+        return self.D_out * self.D_in
+
+    @property
+    def biases(self):
+        return self.D_out * self._bias
+
+    @property
+    def params(self):
+        return self.D_out * (self.D_in + self._bias)
+
+    @property
+    def macs(self):
+        w, h = self._course_out(self.output_size)
+        return self.D_in * self.D_out * w * h
+
+    @property
+    def output_size(self) -> Shape:
+        sw, sh = self.stride
+        return Shape(conv_output_size(self.W_in, 1, sw, VALID, 1, self.name),
+                     conv_output_size(self.H_in, 1, sh, VALID, 1, self.name), self.D_out)
+
+
+@dataclass(frozen=True)
+class DepthwiseSeparable(Layer):
+    """A depthwise convolution followed by a pointwise one; its counts are the sums of the parts."""
+
+    name = "dw-sep"
+    summary = "depthwise separable: depthwise W_F x H_F, then pointwise 1x1"
+
+    D_in: Size = D_in
+    D_out: Size = D_out
+    W_F: Size = W_F
+    H_F: Size = H_F
+    W_in: Size = W_in
+    H_in: Size = H_in
+    stride: Size | tuple = 1
+    padding: object = VALID
+    dilation: Size | tuple = 1
+    depth_multiplier: Size = 1
+    bias: bool = True
+
+    @property
+    def depthwise(self) -> Depthwise:
+        return Depthwise(self.D_in, self.W_F, self.H_F, self.W_in, self.H_in, self.stride,
+                         self.padding, self.dilation, self.depth_multiplier, self.bias)
+
+    @property
+    def pointwise(self) -> Pointwise:
+        dw = self.depthwise
+        w, h = dw._course_out(dw.output_size)
+        return Pointwise(dw.D_out, self.D_out, w, h, bias=self.bias)
+
+    @property
+    def parts(self) -> tuple[Layer, Layer]:
+        return self.depthwise, self.pointwise
+
+    @property
+    def weights(self):
+        return sum((p.weights for p in self.parts), sympy.Integer(0))
+
+    @property
+    def biases(self):
+        return sum((p.biases for p in self.parts), sympy.Integer(0))
+
+    @property
+    def params(self):
+        return sum((p.params for p in self.parts), sympy.Integer(0))
+
+    @property
+    def macs(self):
+        return sum((p.macs for p in self.parts), sympy.Integer(0))
+
+    @property
+    def output_size(self) -> Shape:
+        dw = self.depthwise.output_size
+        return Shape(dw.width, dw.height, self.D_out)
+
+
+@dataclass(frozen=True)
+class TransposedConv(Conv):
+    """The transposed ("fractionally strided") convolution: the gradient of a Conv, as a layer.
+
+    Every input value meets every kernel tap, so the MACs count the input positions:
+    ``W_F H_F (D_in/g) D_out W_in H_in``.
+    """
+
+    name = "transposed-conv"
+    summary = "transposed convolution (upsampling): output grows with the stride"
+
+    output_padding: Size | tuple = 0
+
+    @property
+    def macs(self):
+        return self.W_F * self.H_F * (self.D_in / self.groups) * self.D_out * self.W_in * self.H_in
+
+    @property
+    def output_size(self) -> Shape:
+        (sw, sh), (pw, ph), (dw, dh) = self.stride, self.padding, self.dilation
+        (ow, oh) = self.output_padding
+        return Shape(transposed_output_size(self.W_in, self.W_F, sw, pw, dw, ow, self.name),
+                     transposed_output_size(self.H_in, self.H_F, sh, ph, dh, oh, self.name),
+                     self.D_out)
+

@@ -1,0 +1,134 @@
+"""The rest of a real network: dense, pooling and batch normalisation.
+
+None of these multiplies by a weight except ``dense``, so the others count no MACs
+(pooling's comparisons and adds, BatchNorm's scale and shift, which inference
+folds into the previous convolution, are not multiply-accumulates with weights).
+
+>>> Dense().params
+D_out*(D_in + 1)
+>>> MaxPool(W_F=2, H_F=2).output_size.width
+floor(W_in/2)
+>>> BatchNorm().params, BatchNorm().buffers
+(2*D_in, 2*D_in)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+
+from ..errors import InputError
+from ..shapes import PaddingMode
+from ..symbols import D_in, D_out, H_F, H_in, W_F, W_in
+from .base import Layer, Shape, Size
+
+
+@dataclass(frozen=True)
+class Dense(Layer):
+    """A fully connected layer on a vector of ``D_in`` features."""
+
+    name = "dense"
+    summary = "fully connected (linear) layer on D_in features"
+
+    D_in: Size = D_in
+    D_out: Size = D_out
+    bias: bool = True
+
+    @property
+    def weights(self):
+        return self.D_in * self.D_out
+
+    @property
+    def biases(self):
+        return self.D_out * self._bias
+
+    @property
+    def params(self):
+        return self.D_out * (self.D_in + self._bias)
+
+    @property
+    def macs(self):
+        return self.D_in * self.D_out
+
+    @property
+    def output_size(self) -> Shape:
+        return Shape(sympy.Integer(1), sympy.Integer(1), self.D_out)
+
+
+@dataclass(frozen=True)
+class MaxPool(Layer):
+    """The largest value in each ``W_F x H_F`` window; the stride defaults to the window."""
+
+    name = "max-pool"
+    summary = "max pooling over W_F x H_F windows (stride defaults to the window)"
+
+    D_in: Size = D_in
+    W_F: Size = W_F
+    H_F: Size = H_F
+    W_in: Size = W_in
+    H_in: Size = H_in
+    stride: Size | tuple | None = None
+    padding: object = PaddingMode.VALID
+    dilation: Size | tuple = 1
+
+    def __post_init__(self) -> None:
+        if self.stride is None:
+            object.__setattr__(self, "stride", (self.W_F, self.H_F))
+        super().__post_init__()
+
+    @property
+    def output_size(self) -> Shape:
+        return self._window_shape(self.D_in)
+
+
+@dataclass(frozen=True)
+class AvgPool(MaxPool):
+    """The mean of each ``W_F x H_F`` window; the stride defaults to the window."""
+
+    name = "avg-pool"
+    summary = "average pooling over W_F x H_F windows (stride defaults to the window)"
+
+    def validate(self) -> None:
+        if self.dilation != (1, 1):
+            raise InputError("avg-pool has no dilation; use max-pool or dilation 1")
+
+
+@dataclass(frozen=True)
+class GlobalAvgPool(Layer):
+    """The mean of each channel over the whole feature map: ``1 x 1 x D_in``."""
+
+    name = "global-avg-pool"
+    summary = "global average pooling: one value per channel"
+
+    D_in: Size = D_in
+    W_in: Size = W_in
+    H_in: Size = H_in
+
+    @property
+    def output_size(self) -> Shape:
+        return Shape(sympy.Integer(1), sympy.Integer(1), self.D_in)
+
+
+@dataclass(frozen=True)
+class BatchNorm(Layer):
+    """Batch normalisation: a learned scale and shift per channel, plus running statistics."""
+
+    name = "batchnorm"
+    summary = "batch normalisation: 2 D_in trainable, 2 D_in running statistics"
+
+    D_in: Size = D_in
+    W_in: Size = W_in
+    H_in: Size = H_in
+
+    @property
+    def affine(self):
+        return 2 * self.D_in
+
+    @property
+    def buffers(self):
+        return 2 * self.D_in
+
+    @property
+    def output_size(self) -> Shape:
+        return Shape(self.W_in, self.H_in, self.D_in)

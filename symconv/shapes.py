@@ -1,0 +1,146 @@
+"""Output-size arithmetic along one axis: padding, stride, dilation, transposition.
+
+The conventions are those of Dumoulin and Visin, "A guide to convolution
+arithmetic for deep learning" (arXiv 1603.07285), with dilation ``d`` giving
+the effective kernel ``d (k - 1) + 1``:
+
+    o = floor((i + 2 p - d (k - 1) - 1) / s) + 1
+
+``valid`` is ``p = 0``; ``full`` is ``p = d (k - 1)`` (every partial overlap);
+``same`` is TensorFlow's: ``o = ceil(i / s)``, padding as much as that needs,
+the odd pixel at the end. A transposed convolution with the same ``k, s, p, d``
+maps ``o`` back to ``i`` (exactly when ``output_padding = (i + 2p - k') mod s``):
+
+    o' = s (i' - 1) - 2 p + d (k - 1) + 1 + output_padding
+
+>>> from symconv.symbols import W_in, W_F, S_W
+>>> conv_output_size(W_in, W_F)
+-W_F + W_in + 1
+>>> conv_output_size(W_in, W_F, stride=S_W, padding=1)
+floor((-W_F + W_in + 2)/S_W) + 1
+>>> conv_output_size(W_in, 3, padding="same", stride=2)
+ceiling(W_in/2)
+>>> same_padding(W_in, W_F)
+W_F - 1
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Union
+
+import sympy
+
+from .errors import InputError
+
+Size = Union[int, sympy.Expr]
+
+
+class PaddingMode(str, Enum):
+    """The named paddings; their values are the CLI words."""
+
+    VALID = "valid"
+    SAME = "same"
+    FULL = "full"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+Padding = Union[PaddingMode, int, sympy.Expr]
+
+
+def as_size(value, name: str, minimum: int = 1) -> sympy.Expr:
+    """``value`` as a sympy expression; a number below ``minimum`` or not an integer is an error."""
+    if isinstance(value, bool):
+        raise InputError(f"{name} must be a whole number, not {value!r}")
+    if isinstance(value, int):
+        value = sympy.Integer(value)
+    if not isinstance(value, sympy.Basic):
+        raise InputError(f"{name} must be a whole number or a symbol, not {value!r}")
+    if value.is_number:
+        if not value.is_integer:
+            raise InputError(f"{name} must be a whole number, not {value}")
+        if value < minimum:
+            raise InputError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def as_padding(value) -> Padding:
+    """A padding option from a :class:`PaddingMode`, its word, a number or an expression."""
+    if isinstance(value, PaddingMode):
+        return value
+    if isinstance(value, str):
+        try:
+            return PaddingMode(value)
+        except ValueError:
+            words = ", ".join(m.value for m in PaddingMode)
+            raise InputError(f"padding must be {words} or a whole number, not {value!r}") from None
+    return as_size(value, "padding", minimum=0)
+
+
+def effective_kernel(k: Size, dilation: Size = 1) -> sympy.Expr:
+    """The span of a dilated kernel: ``d (k - 1) + 1``."""
+    return dilation * (k - 1) + 1
+
+
+def padding_per_side(padding: Padding, k: Size, dilation: Size = 1) -> sympy.Expr:
+    """The zero padding on each side for ``valid``, ``full`` or an explicit amount."""
+    if padding == PaddingMode.VALID:
+        return sympy.Integer(0)
+    if padding == PaddingMode.FULL:
+        return effective_kernel(k, dilation) - 1
+    if padding == PaddingMode.SAME:
+        raise ValueError("'same' padding depends on the input size: use same_padding()")
+    return sympy.Integer(padding) if isinstance(padding, int) else padding
+
+
+def same_padding(i: Size, k: Size, stride: Size = 1, dilation: Size = 1) -> sympy.Expr:
+    """Total padding (both sides) that TensorFlow's ``same`` adds so that ``o = ceil(i/s)``."""
+    i = as_size(i, "input size")
+    need = (sympy.ceiling(i / stride) - 1) * stride + effective_kernel(k, dilation) - i
+    return sympy.Max(need, 0)
+
+
+def _check_fits(i, k, stride, padding_total, dilation, what: str) -> None:
+    span = effective_kernel(k, dilation)
+    room = i + padding_total
+    if (room - span).is_number and room - span < 0:
+        raise InputError(
+            f"{what}: the {'dilated ' if dilation != 1 else ''}kernel spans {span} but the padded "
+            f"input is only {room} wide; use a smaller kernel or more padding"
+        )
+
+
+def conv_output_size(i: Size, k: Size, stride: Size = 1, padding: Padding = PaddingMode.VALID,
+                     dilation: Size = 1, what: str = "conv") -> sympy.Expr:
+    """Output size of a convolution (or pooling window) along one axis."""
+    i, k = as_size(i, "input size"), as_size(k, "kernel size")
+    stride, dilation = as_size(stride, "stride"), as_size(dilation, "dilation")
+    padding = as_padding(padding)
+    if padding == PaddingMode.SAME:
+        return sympy.ceiling(i / stride)
+    p = padding_per_side(padding, k, dilation)
+    _check_fits(i, k, stride, 2 * p, dilation, what)
+    return sympy.floor((i + 2 * p - effective_kernel(k, dilation)) / stride) + 1
+
+
+def transposed_output_size(i: Size, k: Size, stride: Size = 1, padding: Padding = PaddingMode.VALID,
+                           dilation: Size = 1, output_padding: Size = 0,
+                           what: str = "transposed-conv") -> sympy.Expr:
+    """Output size of a transposed convolution along one axis (PyTorch's ``ConvTranspose``)."""
+    i, k = as_size(i, "input size"), as_size(k, "kernel size")
+    stride, dilation = as_size(stride, "stride"), as_size(dilation, "dilation")
+    output_padding = as_size(output_padding, "output padding", minimum=0)
+    padding = as_padding(padding)
+    if padding == PaddingMode.SAME:
+        return i * stride
+    limit = sympy.Max(stride, dilation)
+    if (limit - output_padding).is_number and output_padding >= limit:
+        raise InputError(f"{what}: output padding must be smaller than the stride or the "
+                         f"dilation ({limit}), not {output_padding}")
+    p = padding_per_side(padding, k, dilation)
+    out = stride * (i - 1) - 2 * p + effective_kernel(k, dilation) + output_padding
+    if out.is_number and out < 1:
+        raise InputError(f"{what}: the output would be {out} wide; use less padding")
+    return out

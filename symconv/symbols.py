@@ -1,0 +1,108 @@
+"""The canonical symbols of the course notation; the only place a ``Symbol`` is made.
+
+Every size is a positive integer (``positive=True, integer=True``), so sympy may
+simplify ``floor(W_in - W_F + 1)`` to ``W_in - W_F + 1``. The Python name of a
+symbol equals its printed name, and sympy's LaTeX printer already gives the
+course's LaTeX name:
+
+>>> D_in, W_F
+(D_in, W_F)
+>>> from sympy import latex
+>>> latex(D_in * W_F)
+'D_{in} W_{F}'
+
+User text never becomes a ``Symbol`` by itself: :func:`lookup` maps a name
+through :data:`ALIASES` to one of the objects below, or fails.
+
+>>> lookup("C_in") is D_in
+True
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from .errors import InputError
+
+#: name -> meaning. The order is the order of symbol tables in output.
+MEANINGS: dict[str, str] = {
+    "D_in": "input channels (depth)",
+    "D_out": "output channels (number of filters)",
+    "W_F": "filter width",
+    "H_F": "filter height",
+    "K": "square filter side (W_F = H_F = K)",
+    "W_in": "input width",
+    "H_in": "input height",
+    "W_out": "output width",
+    "H_out": "output height",
+    "S_W": "stride along the width",
+    "S_H": "stride along the height",
+    "P_W": "zero padding on each side, along the width",
+    "P_H": "zero padding on each side, along the height",
+    "d_W": "dilation along the width",
+    "d_H": "dilation along the height",
+    "g": "groups",
+    "m": "depth multiplier",
+    "C": "network input channels",
+    "H": "network input height",
+    "W": "network input width",
+}
+
+#: Symbols that are positive but not integers (multipliers).
+REAL_POSITIVE = {"alpha": "width multiplier"}
+
+SYMBOLS: dict[str, sympy.Symbol] = {
+    name: sympy.Symbol(name, positive=True, integer=True) for name in MEANINGS
+}
+SYMBOLS.update({name: sympy.Symbol(name, positive=True) for name in REAL_POSITIVE})
+MEANINGS.update(REAL_POSITIVE)
+
+D_in, D_out = SYMBOLS["D_in"], SYMBOLS["D_out"]
+W_F, H_F, K = SYMBOLS["W_F"], SYMBOLS["H_F"], SYMBOLS["K"]
+W_in, H_in, W_out, H_out = SYMBOLS["W_in"], SYMBOLS["H_in"], SYMBOLS["W_out"], SYMBOLS["H_out"]
+S_W, S_H, P_W, P_H = SYMBOLS["S_W"], SYMBOLS["S_H"], SYMBOLS["P_W"], SYMBOLS["P_H"]
+d_W, d_H, g, m = SYMBOLS["d_W"], SYMBOLS["d_H"], SYMBOLS["g"], SYMBOLS["m"]
+C, H, W, alpha = SYMBOLS["C"], SYMBOLS["H"], SYMBOLS["W"], SYMBOLS["alpha"]
+
+
+def _spellings(name: str) -> set[str]:
+    """The usual ways of writing a canonical name: ``D_in``, ``D_{in}``, ``Din``, ``D_{IN}``."""
+    if "_" not in name:
+        return {name}
+    base, sub = name.split("_", 1)
+    out = set()
+    for s in {sub, sub.lower(), sub.upper()}:
+        out |= {f"{base}_{s}", f"{base}_{{{s}}}", f"{base}{s}"}
+    return out
+
+
+def _build_aliases() -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for name in SYMBOLS:
+        for spelling in _spellings(name):
+            aliases.setdefault(spelling, name)
+    # Other authors' channel letters (PyTorch, Dumoulin & Visin).
+    for base, target in (("C", "D"),):
+        for sub in ("in", "out"):
+            for spelling in _spellings(f"{base}_{sub}"):
+                aliases.setdefault(spelling, f"{target}_{sub}")
+    aliases.setdefault("\\alpha", "alpha")
+    return aliases
+
+
+#: spelling -> canonical name. Notations (another author's letters) extend it.
+ALIASES: dict[str, str] = _build_aliases()
+
+
+def lookup(name: str, extra: dict[str, str] | None = None) -> sympy.Symbol:
+    """The canonical symbol a user-written name stands for.
+
+    ``extra`` maps further spellings to canonical names (a notation or a
+    user's ``--alias``). An unknown name is an :class:`InputError` that lists
+    what would be right.
+    """
+    canonical = (extra or {}).get(name) or ALIASES.get(name)
+    if canonical is None:
+        known = ", ".join(n for n in MEANINGS)
+        raise InputError(f"unknown symbol {name!r}; known symbols: {known}")
+    return SYMBOLS[canonical]
