@@ -1,0 +1,82 @@
+"""The ``symconv`` command line: argument parsing and dispatch only.
+
+Each command lives in ``symconv/commands/<name>.py`` with two functions:
+``configure(parser)``, which declares its arguments and must not import sympy
+(so ``symconv --help`` stays fast), and ``run(args) -> int``, which does the
+work. Exit codes: 0 done, 1 a checked formula is wrong, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .errors import InputError
+
+#: command -> one-line help. The module of the same name (``-`` as ``_``) implements it.
+COMMANDS = {
+    "layers": "list the layer catalog: name, description, symbols",
+    "show": "a layer's params, MACs, FLOPs and output size as formulas",
+    "ratio": "the simplified ratio of two layers' costs, with its limits",
+    "eval": "a layer's params, MACs, FLOPs and output size as numbers",
+}
+
+FORMATS = ("text", "latex", "markdown", "json")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="symconv",
+        description="Symbolic formulas for the cost of convolutional networks: parameters, "
+                    "multiply-accumulates (MACs), FLOPs (= 2 MACs) and output sizes.",
+        epilog="examples:\n"
+               "  symconv ratio --dw-sep\n"
+               "  symconv show conv --stride 2 --padding same\n"
+               "  symconv eval conv D_in=8 D_out=32 K=5 W_in=128 H_in=128\n"
+               "run 'symconv COMMAND --help' for a command's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    for name, help_text in COMMANDS.items():
+        module = importlib.import_module(f".commands.{name.replace('-', '_')}", __package__)
+        sub = commands.add_parser(name, help=help_text, description=module.__doc__,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub.add_argument("--format", choices=FORMATS, default="text",
+                         help="output format (default: text, unicode pretty-printing)")
+        module.configure(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one ``symconv`` command; return its exit code."""
+    parser = build_parser()
+    try:
+        args, extra = parser.parse_known_args(argv)
+        # NAME=VALUE items after an option (`eval conv --padding valid D_in=8`) land here.
+        if hasattr(args, "values") and all("=" in e and not e.startswith("-") for e in extra):
+            args.values = list(args.values) + extra
+        elif extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    except SystemExit as stop:  # --help, or a usage error already printed
+        return int(stop.code or 0)
+    try:
+        return int(args.run(args))
+    except InputError as error:
+        print(f"symconv {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `symconv ... | head`
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""List the layer catalog: each layer's name, what it does, and the symbols its formulas use.
+
+example:
+  symconv layers
+  symconv layers --format json
+"""
+
+from __future__ import annotations
+
+
+def configure(parser) -> None:
+    pass
+
+
+def run(args) -> int:
+    from ..layers import REGISTRY
+    from ..output import Report, render
+
+    report = Report("symconv layer catalog (details: symconv show LAYER)")
+    catalog = []
+    for name, cls in REGISTRY.items():
+        layer = cls()
+        symbols = sorted((s.name for s in layer.free_symbols), key=_symbol_order)
+        catalog.append({"name": name, "description": cls.summary, "symbols": symbols})
+    width = max(len(name) for name in REGISTRY)
+    if args.format == "json":
+        report.data["layers"] = catalog
+    else:
+        report.lines = [f"{c['name']:<{width}}  {c['description']}\n{'':<{width}}  "
+                        f"symbols: {', '.join(c['symbols'])}" for c in catalog]
+        if args.format == "markdown":
+            report.lines = ["| layer | description | symbols |", "|---|---|---|"] + [
+                f"| `{c['name']}` | {c['description']} | {', '.join(c['symbols'])} |"
+                for c in catalog]
+    print(render(report, args.format))
+    return 0
+
+
+def _symbol_order(name: str) -> int:
+    from ..symbols import MEANINGS
+
+    return list(MEANINGS).index(name)

@@ -1,0 +1,72 @@
+"""A layer's parameter count, MACs, FLOPs and output size, as formulas.
+
+One MAC is one multiply-accumulate of a weight with an input value (batch 1);
+FLOPs = 2 x MACs; params count weights and biases (bias on by default).
+
+examples:
+  symconv show conv
+  symconv show conv --stride S --padding P --dilation d
+  symconv show dw-sep --no-bias --format latex
+  symconv show depthwise --depth-multiplier m
+"""
+
+from __future__ import annotations
+
+from ..layer_args import add_layer_options
+
+
+def configure(parser) -> None:
+    parser.add_argument("layer", metavar="LAYER", help="a layer name from 'symconv layers'")
+    add_layer_options(parser)
+
+
+def describe(layer) -> str:
+    """The layer's name, summary and options, in one line."""
+    parts = []
+    for option in ("stride", "padding", "dilation", "groups", "depth_multiplier",
+                   "output_padding"):
+        if hasattr(layer, option):
+            value = getattr(layer, option)
+            if isinstance(value, tuple) and value[0] == value[1]:
+                value = value[0]
+            shown = "(" + ", ".join(map(str, value)) + ")" if isinstance(value, tuple) else value
+            parts.append(f"{option.replace('_', ' ')} {shown}")
+    if hasattr(layer, "bias"):
+        parts.append("bias " + ("on" if layer.bias else "off"))
+    return f"{layer.name}: {layer.summary}" + (f"\n  {', '.join(parts)}" if parts else "")
+
+
+def quantity_report(layer):
+    """Output size, params, MACs and FLOPs of a layer, labelled with what each counts."""
+    from ..output import Report
+
+    report = Report(describe(layer))
+    out = layer.output_size
+    report.add("output_size", "output size (W_out × H_out × D_out)", out)
+    report.add("W_out", "W_out", out.width)
+    report.add("H_out", "H_out", out.height)
+    report.add("params", "params", layer.params, _params_note(layer))
+    report.add("macs", "MACs", layer.macs, "multiply-accumulates, batch 1")
+    report.add("flops", "FLOPs", layer.flops, "2 × MACs")
+    if layer.buffers != 0:
+        report.add("buffers", "buffers", layer.buffers, "running statistics, not trainable")
+    return report
+
+
+def _params_note(layer) -> str:
+    if layer.affine != 0:
+        return "scale and shift per channel"
+    if layer.params == 0:
+        return "no trainable parameters"
+    if layer.biases == 0:
+        return "weights only, no bias"
+    return f"weights {layer.weights} + biases {layer.biases}"
+
+
+def run(args) -> int:
+    from ..layer_args import layer_from_args
+    from ..output import render
+
+    layer = layer_from_args(args.layer, args)
+    print(render(quantity_report(layer), args.format))
+    return 0

@@ -1,0 +1,143 @@
+"""Layer options and ``NAME=VALUE`` sizes from the command line, turned into a layer.
+
+Values are read as data: whole numbers by regular expression, symbols through the
+alias table of :mod:`symconv.symbols`; nothing is evaluated. ``sympy`` is imported
+only when a layer is built, so declaring the options stays cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from .errors import InputError
+
+_INT = re.compile(r"^[0-9][0-9_,]*$")
+#: per-axis option -> (width symbol, height symbol) that the bare letter stands for.
+_AXIS_LETTERS = {"stride": ("S", "S_W", "S_H"), "padding": ("P", "P_W", "P_H"),
+                 "dilation": ("d", "d_W", "d_H")}
+
+
+def add_layer_options(parser: argparse.ArgumentParser) -> None:
+    """The options every layer command takes; a layer rejects those it does not have."""
+    group = parser.add_argument_group(
+        "layer options",
+        "values are whole numbers, a WIDTH,HEIGHT pair, or symbols: '--stride S' means "
+        "S_W along the width and S_H along the height (likewise P and d)")
+    group.add_argument("--stride", metavar="S", help="stride (default 1; pooling: the window)")
+    group.add_argument("--padding", metavar="P",
+                       help="valid (default, P = 0), same (W_out = ceil(W_in/S)), "
+                            "full (P = d (W_F - 1)) or a number of zeros per side")
+    group.add_argument("--dilation", metavar="D", help="dilation (default 1)")
+    group.add_argument("--groups", metavar="G", help="groups (default 1; grouped: g)")
+    group.add_argument("--depth-multiplier", metavar="M",
+                       help="depthwise channel multiplier (default 1; m for a symbol)")
+    group.add_argument("--output-padding", metavar="A",
+                       help="transposed-conv: extra output rows/columns (default 0)")
+    group.add_argument("--bias", action=argparse.BooleanOptionalAction, default=None,
+                       help="count a bias per output channel (default: on)")
+
+
+def parse_number(text: str, name: str) -> int:
+    """A whole number written as digits, optionally grouped with ``,`` or ``_``."""
+    text = text.strip()
+    if text.startswith("-") and _INT.match(text[1:]):
+        raise InputError(f"{name} must be a positive whole number, not {text}")
+    if not _INT.match(text):
+        raise InputError(f"{name} must be a whole number, not {text!r}")
+    return int(text.replace(",", "").replace("_", ""))
+
+
+def _option_value(option: str, text: str):
+    """One option's value: number, symbol, padding word, or a ``W,H`` pair of those."""
+    from .symbols import lookup
+
+    if option in _AXIS_LETTERS and text == _AXIS_LETTERS[option][0]:
+        _, w, h = _AXIS_LETTERS[option]
+        return lookup(w), lookup(h)
+    if option == "padding" and text in ("valid", "same", "full"):
+        return text
+    if "," in text and option in _AXIS_LETTERS:
+        parts = text.split(",")
+        if len(parts) != 2:
+            raise InputError(f"--{option} takes one value or WIDTH,HEIGHT, not {text!r}")
+        return tuple(_option_value(option, p.strip()) for p in parts)
+    if text[:1].isdigit() or text[:1] == "-":
+        return parse_number(text, option.replace("_", " "))
+    try:
+        return lookup(text)
+    except InputError:
+        raise InputError(f"--{option.replace('_', '-')} must be a whole number or a symbol "
+                         f"name, not {text!r}") from None
+
+
+def parse_assignments(items: list[str]) -> dict[str, int | str]:
+    """``["D_in=8", "padding=valid"]`` -> ``{"D_in": 8, "padding": "valid"}`` (canonical names)."""
+    from .symbols import ALIASES
+
+    out: dict[str, int | str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name or not value:
+            raise InputError(f"expected NAME=VALUE, e.g. D_in=8, not {item!r}")
+        option = name.lower().replace("-", "_")
+        if option in _OPTION_NAMES:
+            out[option] = value
+            continue
+        canonical = ALIASES.get(name)
+        if canonical is None:
+            raise InputError(f"unknown symbol {name!r}; use D_in, D_out, W_F, H_F, K, W_in, "
+                             f"H_in or an option ({', '.join(sorted(_OPTION_NAMES))})")
+        out[canonical] = parse_number(value, canonical)
+    return out
+
+
+_OPTION_NAMES = ("stride", "padding", "dilation", "groups", "bias", "depth_multiplier",
+                 "output_padding")
+
+
+def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = None):
+    """Build the registered layer ``name`` with the command line's options and sizes."""
+    import dataclasses
+
+    from .layers import layer_class
+
+    cls = layer_class(name)
+    fields = {f.name for f in dataclasses.fields(cls)}
+    values = dict(values or {})
+    kwargs: dict[str, object] = {}
+    options = {o: getattr(args, o, None) for o in _OPTION_NAMES}
+    for option in _OPTION_NAMES:
+        if option in values:
+            options[option] = values.pop(option)
+    for option, text in options.items():
+        if text is None:
+            continue
+        if option not in fields:
+            raise InputError(f"{name} has no {option.replace('_', ' ')} option")
+        if option == "bias":
+            kwargs["bias"] = text if isinstance(text, bool) else _parse_bool(text)
+        else:
+            kwargs[option] = _option_value(option, str(text))
+    if "K" in values:
+        side = values.pop("K")
+        values.setdefault("W_F", side)
+        values.setdefault("H_F", side)
+    for size, number in values.items():
+        if size not in fields:
+            hint = (" (it is computed from W_in, H_in and the options)"
+                    if size in ("W_out", "H_out") else "")
+            known = ", ".join(f for f in fields if f not in _OPTION_NAMES)
+            raise InputError(f"{name} has no size {size}{hint}; its sizes are {known}")
+        kwargs[size] = number
+    return cls(**kwargs)
+
+
+def _parse_bool(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise InputError(f"bias must be on or off, not {text!r}")

@@ -1,0 +1,127 @@
+"""Printing results: one :class:`Report` per command, four formats.
+
+Data and formatting stay apart: a command builds a :class:`Report` (a title and
+labelled values), and :func:`render` prints it as ``text`` (sympy's unicode
+pretty printing), ``latex``, ``markdown`` or ``json``. JSON carries every
+expression as ``{"expr": str(e), "latex": latex(e)}`` and every number as an integer.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import sympy
+
+
+@dataclass(frozen=True)
+class Row:
+    """One labelled value: ``key`` names it in JSON, ``label`` in text."""
+
+    key: str
+    label: str
+    value: object
+    note: str = ""
+
+
+@dataclass
+class Report:
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # prose after the rows (text formats)
+    data: dict = field(default_factory=dict)  # extra JSON fields
+
+    def add(self, key: str, label: str, value, note: str = "") -> None:
+        self.rows.append(Row(key, label, value, note))
+
+
+def as_json_value(value):
+    """An integer stays an integer; an expression becomes ``{"expr", "latex"}``."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [as_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): as_json_value(v) for k, v in value.items()}
+    if isinstance(value, sympy.Basic):
+        if value.is_Integer:
+            return int(value)
+        return {"expr": str(value), "latex": sympy.latex(value)}
+    if hasattr(value, "__iter__"):  # a Shape
+        return as_json_value(dict(zip(("width", "height", "channels"), value)))
+    raise TypeError(f"cannot put {value!r} in JSON")
+
+
+def _pretty(value) -> str:
+    if isinstance(value, sympy.Basic):
+        return sympy.pretty(value, use_unicode=True, wrap_line=False)
+    if hasattr(value, "__iter__") and not isinstance(value, str):  # a Shape: one line
+        parts = [_pretty(v) for v in value]
+        return " × ".join(p if "\n" not in p else str(v) for p, v in zip(parts, value))
+    return str(value)
+
+
+def _latex(value) -> str:
+    if isinstance(value, sympy.Basic):
+        return sympy.latex(value)
+    if hasattr(value, "__iter__") and not isinstance(value, str):
+        return r" \times ".join(_latex(v) for v in value)
+    return str(value)
+
+
+def _text(report: Report) -> str:
+    out = [report.title, ""] if report.rows else [report.title]
+    for row in report.rows:
+        block = _pretty(row.value).split("\n")
+        note = f"  ({row.note})" if row.note else ""
+        if len(block) == 1:
+            out.append(f"{row.label} = {block[0]}{note}")
+        else:
+            pad = " " * (len(row.label) + 3)
+            middle = max(range(len(block)), key=lambda i: "─" in block[i])
+            for i, line in enumerate(block):
+                head = f"{row.label} = " if i == middle else pad
+                out.append(f"{head}{line}{note if i == middle else ''}".rstrip())
+    if report.lines:
+        out += [""] + report.lines
+    return "\n".join(out)
+
+
+def _escape_latex_text(text: str) -> str:
+    table = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "#": r"\#",
+             "_": r"\_", "&": r"\&", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
+    return "".join(table.get(c, c) for c in text)
+
+
+def _latex_doc(report: Report) -> str:
+    out = [f"% {report.title}", r"\begin{align*}"]
+    for i, row in enumerate(report.rows):
+        end = r" \\" if i < len(report.rows) - 1 else ""
+        note = rf" && \text{{{_escape_latex_text(row.note)}}}" if row.note else ""
+        out.append(rf"  \text{{{_escape_latex_text(row.label)}}} &= {_latex(row.value)}{note}{end}")
+    out.append(r"\end{align*}")
+    out += [f"% {line}" for line in report.lines]
+    return "\n".join(out)
+
+
+def _markdown(report: Report) -> str:
+    out = [f"**{report.title}**", ""]
+    for row in report.rows:
+        note = f" ({row.note})" if row.note else ""
+        out.append(f"- {row.label}: ${_latex(row.value)}${note}")
+    if report.lines:
+        out += [""] + report.lines
+    return "\n".join(out)
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report in one of ``text``, ``latex``, ``markdown``, ``json``."""
+    if fmt == "json":
+        data = {"title": report.title, **as_json_value(report.data)}
+        data.update({row.key: as_json_value(row.value) for row in report.rows})
+        return json.dumps(data, indent=2)
+    return {"text": _text, "latex": _latex_doc, "markdown": _markdown}[fmt](report)
