@@ -16,12 +16,14 @@ import sympy
 
 @dataclass(frozen=True)
 class Row:
-    """One labelled value: ``key`` names it in JSON, ``label`` in text."""
+    """One labelled value: ``key`` names it in JSON (empty: not in JSON), ``label`` in text,
+    ``latex_label`` (math mode) in LaTeX, where the text label would not typeset."""
 
     key: str
     label: str
     value: object
     note: str = ""
+    latex_label: str = ""
 
 
 @dataclass
@@ -31,8 +33,8 @@ class Report:
     lines: list[str] = field(default_factory=list)  # prose after the rows (text formats)
     data: dict = field(default_factory=dict)  # extra JSON fields
 
-    def add(self, key: str, label: str, value, note: str = "") -> None:
-        self.rows.append(Row(key, label, value, note))
+    def add(self, key: str, label: str, value, note: str = "", latex_label: str = "") -> None:
+        self.rows.append(Row(key, label, value, note, latex_label))
 
 
 def as_json_value(value):
@@ -102,7 +104,8 @@ def _latex_doc(report: Report) -> str:
     for i, row in enumerate(report.rows):
         end = r" \\" if i < len(report.rows) - 1 else ""
         note = rf" && \text{{{_escape_latex_text(row.note)}}}" if row.note else ""
-        out.append(rf"  \text{{{_escape_latex_text(row.label)}}} &= {_latex(row.value)}{note}{end}")
+        label = row.latex_label or rf"\text{{{_escape_latex_text(row.label)}}}"
+        out.append(rf"  {label} &= {_latex(row.value)}{note}{end}")
     out.append(r"\end{align*}")
     out += [f"% {line}" for line in report.lines]
     return "\n".join(out)
@@ -122,6 +125,6 @@ def render(report: Report, fmt: str) -> str:
     """The report in one of ``text``, ``latex``, ``markdown``, ``json``."""
     if fmt == "json":
         data = {"title": report.title, **as_json_value(report.data)}
-        data.update({row.key: as_json_value(row.value) for row in report.rows})
+        data.update({row.key: as_json_value(row.value) for row in report.rows if row.key})
         return json.dumps(data, indent=2)
     return {"text": _text, "latex": _latex_doc, "markdown": _markdown}[fmt](report)

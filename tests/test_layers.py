@@ -204,3 +204,9 @@ def test_layers_that_cannot_exist_are_clear_errors(kwargs, message):
 def test_avg_pool_has_no_dilation():
     with pytest.raises(InputError, match="no dilation"):
         AvgPool(dilation=2)
+
+
+def test_layers_show_as_latex_in_jupyter():
+    latex = Conv()._repr_latex_()
+    assert latex.startswith(r"$\displaystyle \begin{aligned}") and latex.endswith("$")
+    assert r"D_{out} \left(D_{in} H_{F} W_{F} + 1\right)" in latex

@@ -27,6 +27,8 @@ def configure(parser) -> None:
 
 
 def run(args) -> int:
+    import sympy
+
     from ..engine import ratio
     from ..errors import InputError
     from ..layer_args import layer_from_args
@@ -54,7 +56,8 @@ def run(args) -> int:
     report.data["layers"] = names
     report.data["limits"] = [{"symbol": s.name, "to": "oo", "value": v} for s, v in result.limits]
     for s, v in result.limits:
-        report.add(f"limit_{s.name}", f"limit as {s.name} → ∞", v)
+        report.add("", f"limit as {s.name} → ∞", v,
+                   latex_label=rf"\lim_{{{sympy.latex(s)} \to \infty}}")
     print(render(report, args.format))
     return 0
 

@@ -178,6 +178,15 @@ class Layer:
         return Shape(conv_output_size(self.W_in, self.W_F, sw, pw, dw, self.name),
                      conv_output_size(self.H_in, self.H_F, sh, ph, dh, self.name), channels)
 
+    def _repr_latex_(self) -> str:
+        """Jupyter shows a layer as its output size, params and MACs."""
+        out = r" \times ".join(rf"\left({sympy.latex(v)}\right)" if v.is_Add else sympy.latex(v)
+                               for v in self.output_size)
+        rows = [(r"\text{output}", out), (r"\text{params}", sympy.latex(self.params)),
+                (r"\text{MACs}", sympy.latex(self.macs))]
+        body = r" \\ ".join(f"{name} &= {value}" for name, value in rows)
+        return rf"$\displaystyle \begin{{aligned}} {body} \end{{aligned}}$"
+
     def replace(self, **changes) -> "Layer":
         return dataclasses.replace(self, **changes)
 

@@ -1,0 +1,146 @@
+"""The command line through ``main([...])``: output, formats, and every bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from symconv.cli import COMMANDS, FORMATS, main
+from symconv.layers import REGISTRY
+
+EXAMPLE = ["eval", "conv", "D_in=8", "D_out=32", "W_F=5", "H_F=5", "W_in=128", "H_in=128",
+           "--padding", "valid"]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ratio_dw_sep_prints_the_closed_form(capsys):
+    code, out, _ = run(capsys, "ratio", "--dw-sep", "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["ratio"] == {"expr": "1/(H_F*W_F) + 1/D_out",
+                             "latex": r"\frac{1}{H_{F} W_{F}} + \frac{1}{D_{out}}"}
+    assert {d["symbol"]: d["value"]["expr"] for d in data["limits"]} == {
+        "D_out": "1/(H_F*W_F)", "H_F": "1/D_out", "W_F": "1/D_out"}
+
+
+def test_ratio_text_shows_the_limits(capsys):
+    code, out, _ = run(capsys, "ratio", "--dw-sep")
+    assert code == 0 and "limit as D_out → ∞" in out and "ratio =" in out
+
+
+def test_ratio_of_params_without_bias(capsys):
+    code, out, _ = run(capsys, "ratio", "--dw-sep", "--quantity", "params", "--no-bias",
+                       "--format", "json")
+    assert code == 0 and json.loads(out)["ratio"]["expr"] == "1/(H_F*W_F) + 1/D_out"
+
+
+def test_general_ratio_of_two_layers(capsys):
+    code, out, _ = run(capsys, "ratio", "grouped", "conv", "--format", "json")
+    assert code == 0 and json.loads(out)["ratio"]["expr"] == "1/g"
+
+
+def test_the_worked_example_evaluates_exactly(capsys):
+    code, out, _ = run(capsys, *EXAMPLE)
+    assert code == 0
+    for line in ("W_out = 124", "H_out = 124", "params = 6432", "MACs = 98406400"):
+        assert line in out
+    code, out, _ = run(capsys, *EXAMPLE, "--format", "json")
+    data = json.loads(out)
+    assert (data["params"], data["macs"], data["flops"]) == (6432, 98406400, 196812800)
+    assert data["output_size"] == {"width": 124, "height": 124, "channels": 32}
+
+
+def test_eval_takes_options_as_assignments_and_aliases(capsys):
+    code, out, _ = run(capsys, "eval", "conv", "C_in=8", "Dout=32", "K=5", "W_in=128",
+                       "H_in=128", "padding=valid", "--format", "json")
+    assert code == 0 and json.loads(out)["macs"] == 98406400
+
+
+def test_eval_leaves_unset_sizes_symbolic(capsys):
+    code, out, _ = run(capsys, "eval", "conv", "K=3", "--padding", "same", "--format", "json")
+    assert code == 0 and json.loads(out)["params"]["expr"] == "D_out*(9*D_in + 1)"
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_show_every_layer_in_every_format(capsys, name, fmt):
+    code, out, err = run(capsys, "show", name, "--format", fmt)
+    assert code == 0 and err == ""
+    if fmt == "json":
+        data = json.loads(out)
+        assert set(data) >= {"params", "macs", "flops", "output_size"}
+    else:
+        assert "params" in out and ("MACs" in out)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_layers_lists_the_registry(capsys, fmt):
+    code, out, _ = run(capsys, "layers", "--format", fmt)
+    assert code == 0
+    for name in REGISTRY:
+        assert name in out
+
+
+def test_show_with_symbolic_options(capsys):
+    code, out, _ = run(capsys, "show", "conv", "--stride", "S", "--padding", "P", "--dilation",
+                       "d", "--format", "json")
+    width = json.loads(out)["W_out"]["expr"]
+    assert code == 0 and width == "floor((2*P_W + W_in - d_W*(W_F - 1) - 1)/S_W) + 1"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["eval", "conv", "D_in=0"], "D_in must be at least 1, not 0"),
+    (["eval", "conv", "K=5", "W_in=3", "H_in=3"], "kernel spans 5 but the padded input is only 3"),
+    (["eval", "conv", "--stride", "0"], "stride must be at least 1"),
+    (["show", "conv", "--dilation", "0"], "dilation must be at least 1"),
+    (["eval", "conv", "D_in=8", "--groups", "3"], "groups=3 does not divide D_in=8"),
+    (["eval", "convolution"], "unknown layer 'convolution'; known layers: conv"),
+    (["eval", "conv", "X_y=3"], "unknown symbol 'X_y'"),
+    (["eval", "conv", "D_in=2.5"], "D_in must be a whole number, not '2.5'"),
+    (["eval", "conv", "D_in=-4"], "D_in must be a positive whole number"),
+    (["eval", "conv", "D_in"], "expected NAME=VALUE"),
+    (["eval", "conv", "W_out=3"], "conv has no size W_out (it is computed"),
+    (["eval", "dense", "--stride", "2"], "dense has no stride option"),
+    (["show", "conv", "--padding", "sideways"], "must be a whole number or a symbol name"),
+    (["ratio", "conv"], "give two layer names"),
+    (["ratio", "--dw-sep", "conv", "dense"], "either --dw-sep or two layer names"),
+    (["ratio", "conv", "--format", "yaml"], "invalid choice: 'yaml'"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+    (["show"], "the following arguments are required: LAYER"),
+])
+def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert out == ""
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_every_command_has_help(capsys, command):
+    with pytest.raises(SystemExit) as stop:
+        from symconv.cli import build_parser
+        build_parser().parse_args([command, "--help"])
+    assert stop.value.code == 0
+    assert "--format" in capsys.readouterr().out
+
+
+def test_help_does_not_import_sympy():
+    code = ("import sys; from symconv.cli import build_parser; build_parser(); "
+            "print('sympy' in sys.modules, 'jinja2' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False False"
+
+
+def test_console_script_module_runs():
+    out = subprocess.run([sys.executable, "-m", "symconv.cli", "ratio", "--dw-sep"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and "ratio" in out.stdout
