@@ -62,8 +62,8 @@ def _pretty(value) -> str:
     if isinstance(value, sympy.Basic):
         return sympy.pretty(value, use_unicode=True, wrap_line=False)
     if hasattr(value, "__iter__") and not isinstance(value, str):  # a Shape: one line
-        parts = [_pretty(v) for v in value]
-        return " × ".join(p if "\n" not in p else str(v) for p, v in zip(parts, value))
+        parts = [_pretty(v) if "\n" not in _pretty(v) else str(v) for v in value]
+        return " × ".join(f"({p})" if v.is_Add else p for p, v in zip(parts, value))
     return str(value)
 
 
@@ -112,7 +112,8 @@ def _latex_doc(report: Report) -> str:
 
 
 def _markdown(report: Report) -> str:
-    out = [f"**{report.title}**", ""]
+    first, *rest = report.title.split("\n")
+    out = [f"**{first}**", ""] + ([" ".join(r.strip() for r in rest), ""] if rest else [])
     for row in report.rows:
         note = f" ({row.note})" if row.note else ""
         out.append(f"- {row.label}: ${_latex(row.value)}${note}")

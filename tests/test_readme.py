@@ -1,0 +1,38 @@
+"""The README shows real output: its Python examples run, its CLI blocks match the CLI."""
+
+from __future__ import annotations
+
+import doctest
+import re
+from pathlib import Path
+
+import pytest
+
+from symconv.cli import main
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_python_examples_run():
+    blocks = re.findall(r"```python\n(.*?)```", README, re.S)
+    assert blocks
+    parser = doctest.DocTestParser()
+    for i, block in enumerate(blocks):
+        test = parser.get_doctest(block, {}, f"README python block {i}", "README.md", 0)
+        runner = doctest.DocTestRunner()
+        runner.run(test)
+        assert runner.summarize(verbose=False).failed == 0
+
+
+# A text block right after a paragraph that ends with "(`symconv ...`):" is that command's output.
+SHOWN = re.findall(r"\(`symconv ([^`]*)`\):\n\n```text\n(.*?)```", README, re.S)
+
+
+@pytest.mark.parametrize("command, shown", SHOWN, ids=[c for c, _ in SHOWN])
+def test_cli_blocks_are_real_output(capsys, command, shown):
+    assert main(command.split()) == 0
+    assert capsys.readouterr().out == shown
+
+
+def test_readme_has_cli_examples():
+    assert len(SHOWN) >= 3
