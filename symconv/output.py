@@ -9,6 +9,7 @@ expression as ``{"expr": str(e), "latex": latex(e)}`` and every number as an int
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 
 import sympy
@@ -58,9 +59,33 @@ def as_json_value(value):
     raise TypeError(f"cannot put {value!r} in JSON")
 
 
+class _NoUnits:
+    """Stands in for ``sympy.physics.units`` while pretty-printing.
+
+    sympy's pretty printer imports the units package (150 ms, a third of a CLI
+    call) on every product only to sort unit ``Quantity`` factors last. symconv's
+    expressions never hold units, so a module whose ``Quantity`` nothing is an
+    instance of prints the same; the stand-in is removed right after.
+    """
+
+    class Quantity:
+        pass
+
+
+def _pretty_no_units(value) -> str:
+    name = "sympy.physics.units"
+    if name in sys.modules:
+        return sympy.pretty(value, use_unicode=True, wrap_line=False)
+    sys.modules[name] = _NoUnits  # type: ignore[assignment]
+    try:
+        return sympy.pretty(value, use_unicode=True, wrap_line=False)
+    finally:
+        del sys.modules[name]
+
+
 def _pretty(value) -> str:
     if isinstance(value, sympy.Basic):
-        return sympy.pretty(value, use_unicode=True, wrap_line=False)
+        return _pretty_no_units(value)
     if hasattr(value, "__iter__") and not isinstance(value, str):  # a Shape: one line
         parts = [_pretty(v) if "\n" not in _pretty(v) else str(v) for v in value]
         return " × ".join(f"({p})" if v.is_Add else p for p, v in zip(parts, value))

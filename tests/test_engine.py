@@ -83,3 +83,17 @@ def test_pointwise_over_conv_is_one_over_the_kernel_area():
     assert ratio(Pointwise(), Conv()).expr == 1 / (W_F * H_F)
     assert ratio(Conv(), Conv()).expr == 1
     assert ratio(Conv(W_in=H_in), Conv(W_in=H_in)).expr == 1
+
+
+def test_fast_limits_agree_with_sympy_limit():
+    from symconv.layers import Depthwise, Grouped
+
+    pairs = [(DepthwiseSeparable(), Conv()), (Depthwise(), Conv()), (Grouped(), Conv()),
+             (Pointwise(), DepthwiseSeparable())]
+    for quantity in ("macs", "params"):
+        for a, b in pairs:
+            r = ratio(a, b, quantity)
+            for symbol, value in r.limits:
+                assert sympy.simplify(value - sympy.limit(r.expr, symbol, sympy.oo)) == 0
+    e = (D_out**2 + 1) / (D_out + W_F)
+    assert limit(e, D_out) == sympy.oo and limit(-e, D_out) == -sympy.oo
