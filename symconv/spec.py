@@ -1,0 +1,295 @@
+"""Network spec files (TOML) and the built-in zoo.
+
+A spec is data, read with the standard library's ``tomllib``::
+
+    name = "tiny"
+    [input]
+    C = 3
+    H = "H"            # a number, or the symbol H
+    W = "W"
+    # assume_divisible = true   (H and W are multiples of the total stride)
+
+    [blocks.bottleneck]          # a reusable block, with parameters and their defaults
+    params = { mid = 64, stride = 1 }
+    type = "residual"            # residual | concat | sequence
+    body = [ { type = "conv", D_out = "mid", K = 3, padding = 1, stride = "stride" } ]
+    shortcut = [ { type = "conv", D_out = "mid", K = 1, stride = "stride" } ]
+
+    [[layers]]
+    type = "conv"
+    D_out = "32*alpha"           # channel counts may be expressions of alpha
+    K = 3
+    [[layers]]
+    type = "bottleneck"          # a block by name, with parameter values
+    mid = 128
+    repeat = 3
+
+A layer entry has ``type`` (a catalog layer, ``flatten``, ``residual``,
+``concat``, ``sequence`` or a block name), optional ``name`` and ``repeat``,
+and the layer's options (``D_out``, ``K`` or ``W_F``/``H_F``, ``stride``,
+``padding``, ``dilation``, ``groups``, ``bias``, ...). Input sizes come from the
+previous layer. A ``concat`` has ``branches``: a list of layer lists (an empty
+list passes the input through). Strings are parsed by :mod:`symconv.netexpr`,
+never evaluated.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import sympy
+
+from .errors import InputError
+from .netexpr import parse_arith
+from .network import Concat, LayerSpec, Network, Residual, Sequence
+from .symbols import SYMBOLS
+
+_TOP_KEYS = {"name", "description", "source", "input", "blocks", "layers"}
+_INPUT_KEYS = {"C", "H", "W", "assume_divisible"}
+_BLOCK_KINDS = ("residual", "concat", "sequence")
+_PADDING_WORDS = ("valid", "same", "full")
+
+
+def _toml():
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ImportError:
+            raise InputError("reading a network spec needs Python 3.11 or newer "
+                             "(the standard library's tomllib), or 'pip install tomli'") from None
+    return tomllib
+
+
+def parse_spec(text: str, source: str = "<spec>") -> Network:
+    """A :class:`Network` from the text of a TOML spec; errors name ``source`` and the place."""
+    tomllib = _toml()
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        where = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        if where:
+            message = message[:where.start()].strip()
+            raise InputError(f"{source}:{where.group(1)}:{where.group(2)}: "
+                             f"TOML syntax error: {message}") from None
+        raise InputError(f"{source}: TOML syntax error: {message}") from None
+    return _Reader(data, source).network()
+
+
+def load_spec(path) -> Network:
+    """Read a spec file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read {path}: {error}") from None
+    return parse_spec(text, str(path))
+
+
+def zoo_names() -> list[str]:
+    """The built-in networks, by name."""
+    from importlib import resources
+
+    return sorted(p.name[:-5] for p in resources.files("symconv.zoo").iterdir()
+                  if p.name.endswith(".toml"))
+
+
+def load_zoo(name: str) -> Network:
+    """A built-in network: ``mobilenet-v1``, ``resnet-50``, ``vgg-16``."""
+    from importlib import resources
+
+    if name not in zoo_names():
+        raise InputError(f"no built-in network {name!r}; built-in: {', '.join(zoo_names())}")
+    text = resources.files("symconv.zoo").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return parse_spec(text, f"zoo/{name}.toml")
+
+
+def resolve(spec: str) -> Network:
+    """A spec file's path, or the name of a built-in network."""
+    if Path(spec).is_file():
+        return load_spec(spec)
+    if spec in zoo_names():
+        return load_zoo(spec)
+    raise InputError(f"{spec!r} is neither a spec file nor a built-in network; "
+                     f"built-in: {', '.join(zoo_names())}")
+
+
+class _Reader:
+    """Turns the parsed TOML into nodes, expanding blocks with their parameters."""
+
+    def __init__(self, data: dict, source: str):
+        self.data, self.source = data, source
+        self.blocks = data.get("blocks", {})
+        self.expanding: list[str] = []
+        self.cache: dict = {}
+
+    def fail(self, where: str, message: str):
+        raise InputError(f"{self.source}: {where}: {message}")
+
+    def network(self) -> Network:
+        data = self.data
+        unknown = sorted(set(data) - _TOP_KEYS)
+        if unknown:
+            self.fail("top level", f"unknown key {unknown[0]!r}; a spec has {', '.join(sorted(_TOP_KEYS))}")
+        if not isinstance(self.blocks, dict):
+            self.fail("blocks", "must be a table of named blocks ([blocks.NAME])")
+        inp = data.get("input", {})
+        if not isinstance(inp, dict):
+            self.fail("input", "must be a table with C, H and W")
+        unknown = sorted(set(inp) - _INPUT_KEYS)
+        if unknown:
+            self.fail("input", f"unknown key {unknown[0]!r}; use {', '.join(sorted(_INPUT_KEYS))}")
+        sizes = {}
+        for key, default in (("C", 3), ("H", "H"), ("W", "W")):
+            value = inp.get(key, default)
+            if isinstance(value, str):
+                value = parse_arith(value, {k: SYMBOLS[k] for k in ("H", "W", "C")})
+            elif isinstance(value, bool) or not isinstance(value, int):
+                self.fail(f"input.{key}", f"must be a whole number or a name, not {value!r}")
+            elif value < 1:
+                self.fail(f"input.{key}", f"must be at least 1, not {value}")
+            sizes[key] = value
+        divisible = inp.get("assume_divisible", False)
+        if not isinstance(divisible, bool):
+            self.fail("input.assume_divisible", "must be true or false")
+        layers = data.get("layers")
+        if not layers:
+            self.fail("layers", "the network has no layers; add [[layers]] entries")
+        nodes = self.node_list(layers, "layers", self.names({}))
+        name = data.get("name", Path(self.source).stem)
+        return Network(nodes, C=sizes["C"], H=sizes["H"], W=sizes["W"], name=str(name),
+                       description=str(data.get("description", "")), assume_divisible=divisible)
+
+    @staticmethod
+    def names(params: dict) -> dict:
+        return {"alpha": SYMBOLS["alpha"], **params}
+
+    def node_list(self, items, where: str, names: dict) -> tuple:
+        if not isinstance(items, list):
+            self.fail(where, "must be a list of layers")
+        return tuple(self.node(item, f"{where}[{i}]", names) for i, item in enumerate(items))
+
+    def value(self, value, where: str, names: dict):
+        """An option's value: number, bool, padding word, expression, or a [w, h] pair."""
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return sympy.Integer(value)
+        if isinstance(value, float):
+            return sympy.Rational(Fraction(str(value)))
+        if isinstance(value, list):
+            if len(value) != 2:
+                self.fail(where, f"a pair is [width, height], not {value!r}")
+            return tuple(self.value(v, where, names) for v in value)
+        if isinstance(value, str):
+            if value in _PADDING_WORDS:
+                return value
+            try:
+                return parse_arith(value, names)
+            except InputError as error:
+                self.fail(where, str(error))
+        self.fail(where, f"unsupported value {value!r}")
+
+    def count(self, value, where: str, names: dict) -> int:
+        n = self.value(value, where, names)
+        if isinstance(n, bool) or not isinstance(n, sympy.Basic) or not n.is_Integer or n < 1:
+            self.fail(where, f"repeat must be a whole number >= 1, not {value!r}")
+        return int(n)
+
+    def node(self, item, where: str, names: dict):
+        if not isinstance(item, dict):
+            self.fail(where, f"a layer is a table with a type, not {item!r}")
+        item = dict(item)
+        kind = item.pop("type", None)
+        if not isinstance(kind, str):
+            self.fail(where, "missing 'type' (a layer name such as conv, or residual, concat, "
+                             "sequence or a block name)")
+        where = f"{where} ({kind})"
+        name = item.pop("name", None)
+        name = None if name is None else str(name)
+        repeat = self.count(item.pop("repeat", 1), where, names)
+        if kind in self.blocks:
+            return self.use_block(kind, item, where, names, name, repeat)
+        if kind in _BLOCK_KINDS:
+            return self.block_node(kind, item, where, names, name, repeat)
+        options = tuple(sorted((key, self.value(v, f"{where}.{key}", names)) for key, v in item.items()))
+        return LayerSpec(kind, options, name, repeat)
+
+    def block_node(self, kind: str, item: dict, where: str, names: dict, name, repeat):
+        allowed = {"residual": {"body", "shortcut"}, "concat": {"branches"},
+                   "sequence": {"layers"}}[kind]
+        unknown = sorted(set(item) - allowed)
+        if unknown:
+            self.fail(where, f"unknown key {unknown[0]!r}; a {kind} block has "
+                             f"{', '.join(sorted(allowed))}")
+        if kind == "residual":
+            body = self.node_list(item.get("body", []), f"{where}.body", names)
+            if not body:
+                self.fail(where, "a residual block needs a non-empty body")
+            shortcut = self.node_list(item.get("shortcut", []), f"{where}.shortcut", names)
+            return Residual(body, shortcut, name, repeat)
+        if kind == "sequence":
+            layers = self.node_list(item.get("layers", []), f"{where}.layers", names)
+            if not layers:
+                self.fail(where, "a sequence needs at least one layer")
+            return Sequence(layers, name, repeat)
+        branches = item.get("branches", [])
+        if not isinstance(branches, list) or not branches:
+            self.fail(where, "a concat block needs branches: a list of layer lists")
+        out = []
+        for j, branch in enumerate(branches):
+            if isinstance(branch, dict):  # [[layers.branches]] with layers = [...]
+                extra = sorted(set(branch) - {"layers"})
+                if extra:
+                    self.fail(f"{where}.branches[{j}]", f"unknown key {extra[0]!r}; a branch has layers")
+                branch = branch.get("layers", [])
+            out.append(self.node_list(branch, f"{where}.branches[{j}]", names))
+        return Concat(tuple(out), name, repeat)
+
+    def use_block(self, kind: str, item: dict, where: str, names: dict, name, repeat):
+        block = self.blocks[kind]
+        if not isinstance(block, dict):
+            self.fail(f"blocks.{kind}", "a block is a table")
+        if kind in self.expanding:
+            chain = " -> ".join([*self.expanding[self.expanding.index(kind):], kind])
+            self.fail(where, f"block cycle: {chain}; a block cannot contain itself")
+        declared = block.get("params", {})
+        if not isinstance(declared, dict):
+            self.fail(f"blocks.{kind}.params", "must be a table of name = default value")
+        unknown = sorted(set(item) - set(declared))
+        if unknown:
+            self.fail(where, f"block {kind!r} has no parameter {unknown[0]!r}; its parameters: "
+                             f"{', '.join(declared) or 'none'}")
+        params = {}
+        for key, default in declared.items():
+            if key in ("alpha", "H", "W", "C"):
+                self.fail(f"blocks.{kind}.params", f"{key!r} is a network name, not a block parameter")
+            raw = item.get(key, default)
+            value = self.value(raw, f"{where}.{key}", names if key in item else self.names({}))
+            if not isinstance(value, sympy.Basic):
+                self.fail(f"{where}.{key}", f"a block parameter is a number or expression, not {raw!r}")
+            params[key] = value
+        key = (kind, tuple(sorted(params.items(), key=lambda kv: kv[0])))
+        if key not in self.cache:
+            self.expanding.append(kind)
+            try:
+                body = {k: v for k, v in block.items() if k != "params"}
+                body.setdefault("type", "sequence")
+                if body["type"] not in _BLOCK_KINDS:
+                    self.fail(f"blocks.{kind}", f"type must be one of {', '.join(_BLOCK_KINDS)}")
+                inner_kind = body.pop("type")
+                self.cache[key] = self.block_node(inner_kind, body, f"blocks.{kind}",
+                                                  self.names(params), None, 1)
+            finally:
+                self.expanding.pop()
+        return _with(self.cache[key], name, repeat)
+
+
+def _with(node, name, repeat):
+    import dataclasses
+
+    return dataclasses.replace(node, name=name, repeat=repeat)
