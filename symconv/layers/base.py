@@ -172,6 +172,12 @@ class Layer:
         h = H_out if getattr(self, "H_in", None) == H_in else shape.height
         return w, h
 
+    def from_input(self, expr: sympy.Expr) -> sympy.Expr:
+        """``expr`` with the course's ``W_out``, ``H_out`` replaced by this layer's output size
+        formula, so that it is a function of the input size alone."""
+        out = self.output_size
+        return expr.xreplace({W_out: out.width, H_out: out.height})
+
     def _window_shape(self, channels) -> Shape:
         """Output of a sliding window over ``W_in x H_in`` with this layer's kernel and options."""
         (sw, sh), (pw, ph), (dw, dh) = self.stride, self.padding, self.dilation
