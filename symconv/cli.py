@@ -20,6 +20,7 @@ COMMANDS = {
     "show": "a layer's params, MACs, FLOPs and output size as formulas",
     "ratio": "the simplified ratio of two layers' costs, with its limits",
     "eval": "a layer's params, MACs, FLOPs and output size as numbers",
+    "check": "is a hand-derived formula right? compare it with the catalog's",
 }
 
 FORMATS = ("text", "latex", "markdown", "json")

@@ -1,0 +1,309 @@
+"""Checking a hand-derived formula against the catalog.
+
+:func:`compare` proves two expressions equal (their canonical forms agree), or
+says how they differ: the simplified difference, the factor when the ratio is
+a monomial, a small counterexample, and the condition under which they agree.
+:func:`check_formula` first chooses what the catalog expects for a layer and a
+quantity, in the symbols the formula uses.
+
+>>> from symconv.layers import Conv
+>>> from symconv.parse import parse
+>>> r = check_formula(parse("D_out W_F H_F D_in"), Conv(), "params")
+>>> r.verdict, r.difference, r.hints
+('wrong', -D_out, ('the bias terms are missing',))
+>>> r = check_formula(parse("D_out(W_F H_F D_out + 1)"), Conv(), "params")
+>>> r.condition
+'D_in = D_out'
+>>> check_formula(parse(r"D_{out}(W_{F}H_{F}D_{in}+1)"), Conv(), "params").verdict
+'correct'
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass, field
+from typing import Callable
+
+import sympy
+
+from .engine import canonical
+from .errors import InputError
+from .symbols import SYMBOLS, H_F, H_in, H_out, K, W_F, W_in, W_out, D_out
+
+QUANTITIES = ("params", "macs", "flops", "output-size", "macs-per-output-pixel")
+LABELS = {"params": "params", "macs": "MACs", "flops": "FLOPs", "output-size": "output size",
+          "macs-per-output-pixel": "MACs per output pixel"}
+
+#: Small, distinct, valid sizes tried first, so a counterexample reads like a real layer.
+TYPICAL = {"D_in": 2, "D_out": 3, "W_F": 3, "H_F": 3, "K": 3, "W_in": 7, "H_in": 7,
+           "W_out": 5, "H_out": 5, "S_W": 2, "S_H": 2, "P_W": 1, "P_H": 1, "d_W": 2, "d_H": 2,
+           "g": 1, "m": 2, "C": 3, "H": 8, "W": 8, "alpha": 1}
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the catalog expects, in the formula's symbols, and the assumptions that took."""
+
+    expr: sympy.Expr
+    what: str
+    assumptions: tuple[str, ...] = ()
+    valid: Callable[[dict], bool] | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict on one formula: ``correct`` (proven), ``wrong`` (refuted) or ``unproven``."""
+
+    verdict: str
+    given: sympy.Expr
+    expected: sympy.Expr
+    difference: sympy.Expr
+    what: str = ""
+    factor: sympy.Expr | None = None
+    counterexample: dict | None = None
+    given_value: sympy.Expr | None = None
+    expected_value: sympy.Expr | None = None
+    condition: str | None = None
+    never_equal: bool = False
+    hints: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == "correct"
+
+    def to_json(self) -> dict:
+        from .output import as_json_value
+
+        ce = None
+        if self.counterexample is not None:
+            ce = {"values": dict(self.counterexample),
+                  "given": as_json_value(self.given_value),
+                  "expected": as_json_value(self.expected_value)}
+        return {"verdict": self.verdict, "what": self.what,
+                "expected": _expr_json(self.expected), "given": _expr_json(self.given),
+                "difference": _expr_json(self.difference),
+                "factor": None if self.factor is None else _expr_json(self.factor),
+                "counterexample": ce, "condition": self.condition,
+                "never_equal": self.never_equal, "hints": list(self.hints),
+                "assumptions": list(self.assumptions)}
+
+    def lines(self) -> list[str]:
+        """The verdict as text, one fact per line."""
+        head = f"{self.verdict}: {self.what}" if self.what else self.verdict
+        out = [head, f"  yours:    {self.given}", f"  expected: {self.expected}"]
+        out += [f"  assuming {a}" for a in self.assumptions]
+        if self.verdict == "correct":
+            return out
+        hint = f": {'; '.join(self.hints)}" if self.hints else ""
+        out.append(f"  yours - expected = {self.difference}{hint}")
+        if self.factor is not None:
+            out.append(f"  off by a factor of {self.factor} (yours / expected = {self.factor})")
+        if self.counterexample:
+            values = ", ".join(f"{k}={v}" for k, v in self.counterexample.items())
+            out.append(f"  counterexample: {values}: yours {self.given_value}, "
+                       f"expected {self.expected_value}")
+        if self.condition:
+            out.append(f"  equal only when {self.condition}")
+        elif self.never_equal:
+            out.append("  never equal for positive sizes")
+        if self.verdict == "unproven":
+            out.append("  could not prove them equal, and found no counterexample")
+        return out
+
+
+def _expr_json(e) -> dict | int:
+    from .output import as_json_value
+
+    return as_json_value(e)
+
+
+def _normalize(expr: sympy.Expr) -> sympy.Expr:
+    """Floors and ceilings with their arguments in one form, so equal ones cancel."""
+    return expr.replace(lambda x: isinstance(x, (sympy.floor, sympy.ceiling)),
+                        lambda x: x.func(sympy.together(sympy.expand(x.args[0]))))
+
+
+def _is_monomial(expr: sympy.Expr) -> bool:
+    factors = expr.args if expr.is_Mul else (expr,)
+    return all(f.is_number or f.is_Symbol or (f.is_Pow and f.base.is_Symbol) for f in factors)
+
+
+def _candidates(symbols: list[sympy.Symbol], tries: int = 150, seed: int = 0):
+    """Assignments to try, smallest and most readable first."""
+    yield {s: TYPICAL.get(s.name, 2) for s in symbols}
+    for v in range(1, 6):
+        yield dict.fromkeys(symbols, v)
+    if len(symbols) <= 4:
+        for combo in itertools.product(range(1, 6), repeat=len(symbols)):
+            yield dict(zip(symbols, combo))
+    rng = random.Random(seed)
+    for _ in range(tries):
+        yield {s: rng.randint(1, 12) for s in symbols}
+
+
+def find_counterexample(a: sympy.Expr, b: sympy.Expr, valid: Callable[[dict], bool] | None = None):
+    """The first assignment of small positive integers where ``a`` and ``b`` differ, or None."""
+    symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
+    for values in _candidates(symbols):
+        subs = {s: sympy.Integer(v) for s, v in values.items()}
+        if valid is not None and not valid(subs):
+            continue
+        va, vb = a.xreplace(subs), b.xreplace(subs)
+        if va.is_number and vb.is_number and va - vb != 0:
+            return {s.name: int(v) for s, v in values.items()}, va, vb
+    return None
+
+
+def agreement(difference: sympy.Expr) -> tuple[str | None, bool]:
+    """``(condition, never)``: when a nonzero difference vanishes, e.g. ``'D_in = D_out'``;
+    ``never`` is True when no positive sizes make it vanish."""
+    if difference.has(sympy.floor, sympy.ceiling):
+        return None, False
+    num = sympy.fraction(sympy.together(difference))[0]
+    if not num.free_symbols:
+        return None, True
+    conditions, open_factors = [], 0
+    for f, _ in sympy.factor_list(num)[1]:
+        if not f.free_symbols or f.is_positive or f.is_negative:
+            continue
+        open_factors += 1
+        for s in sorted(f.free_symbols, key=lambda s: s.name):
+            poly = f.as_poly(s)
+            if poly is None or poly.degree() > 2:
+                continue
+            solutions = [x for x in sympy.solve(f, s) if x.is_positive is not False
+                         and x.is_real is not False]
+            solutions = [x for x in solutions if sympy.count_ops(x) <= 8]
+            if solutions:
+                whole = [x for x in solutions if sympy.fraction(sympy.together(x))[1] == 1]
+                conditions.append(" or ".join(f"{s} = {x}" for x in (whole or solutions)))
+                break
+    if not open_factors:
+        return None, True
+    return (" or ".join(conditions) if conditions else None), False
+
+
+def compare(given: sympy.Expr, expected: sympy.Expr, what: str = "",
+            valid: Callable[[dict], bool] | None = None, hints: Callable | None = None,
+            assumptions: tuple[str, ...] = ()) -> CheckResult:
+    """Prove ``given == expected``, or show how they differ."""
+    given = sympy.Integer(given) if isinstance(given, int) else given
+    expected = sympy.Integer(expected) if isinstance(expected, int) else expected
+    g, e = _normalize(given), _normalize(expected)
+    diff = canonical(g - e)
+    if diff == 0:
+        return CheckResult("correct", given, expected, diff, what, assumptions=assumptions)
+    factor = None
+    if e != 0 and g != 0:
+        ratio = canonical(g / e)
+        if _is_monomial(ratio) and ratio != 1:
+            factor = ratio
+    found = find_counterexample(g, e, valid)
+    condition, never = agreement(diff)
+    extra = tuple(hints(diff, factor)) if hints else ()
+    if found is None:
+        return CheckResult("unproven", given, expected, diff, what, factor, None, None, None,
+                           condition, never, extra, assumptions)
+    values, gv, ev = found
+    return CheckResult("wrong", given, expected, diff, what, factor, values, gv, ev,
+                       condition, never, extra, assumptions)
+
+
+def _course_out(layer):
+    """The output width and height as the layer's MAC formula states them."""
+    return layer._course_out(layer.output_size)
+
+
+def expected_for(layer, quantity: str, given: sympy.Expr | None = None,
+                 identify: dict[str, str] | None = None) -> Expected:
+    """What the catalog says ``layer``'s ``quantity`` is, written in ``given``'s symbols."""
+    if quantity not in QUANTITIES:
+        raise InputError(f"unknown quantity {quantity!r}; use one of {', '.join(QUANTITIES)}")
+    used = given.free_symbols if given is not None else set()
+    shape = layer.output_size
+    what = f"{LABELS[quantity]} of {layer.name}"
+    if quantity == "output-size":
+        h_axis = {SYMBOLS[n] for n in ("H_in", "H_F", "S_H", "P_H", "d_H", "H_out")}
+        w_axis = {SYMBOLS[n] for n in ("W_in", "W_F", "S_W", "P_W", "d_W", "W_out")}
+        if D_out in used:
+            expr, what = shape.elements, f"output size W_out H_out D_out of {layer.name}"
+        elif used & h_axis and not used & w_axis:
+            expr, what = shape.height, f"output height of {layer.name}"
+        else:
+            expr, what = shape.width, f"output width of {layer.name}"
+    elif quantity == "macs-per-output-pixel":
+        w, h = _course_out(layer)
+        expr = layer.macs / (w * h)
+    else:
+        expr = layer.quantity(quantity)
+    assumptions: list[str] = []
+
+    def apply(subs: dict, note: str | None = None) -> None:
+        nonlocal expr
+        if subs:
+            expr = expr.xreplace(subs)
+            if note:
+                assumptions.append(note)
+
+    if identify:
+        pairs = ", ".join(f"{a} = {b}" for a, b in identify.items())
+        apply({SYMBOLS[a]: SYMBOLS[b] for a, b in identify.items()}, f"the notation's {pairs}")
+    if used & {W_in, H_in} and expr.has(W_out, H_out):
+        if getattr(layer, "W_in", None) == W_in and expr.has(W_out):
+            apply({W_out: shape.width}, f"W_out = {shape.width}")
+        if getattr(layer, "H_in", None) == H_in and expr.has(H_out):
+            apply({H_out: shape.height}, f"H_out = {shape.height}")
+    if K in used and not used & {W_F, H_F} and expr.has(W_F, H_F):
+        apply({W_F: K, H_F: K}, "a square kernel, W_F = H_F = K")
+    h_axis = {SYMBOLS[n] for n in ("H_in", "H_out", "H_F", "S_H", "P_H", "d_H")}
+    if not used & h_axis:
+        if W_in in used and expr.has(H_in):
+            apply({H_in: W_in}, "a square input, H_in = W_in")
+        if W_out in used and expr.has(H_out):
+            apply({H_out: W_out}, "a square output, H_out = W_out")
+    sizes = [s for s in (shape.width, shape.height) if s.free_symbols]
+
+    def valid(values: dict) -> bool:
+        for size in sizes:
+            v = size.xreplace(values)
+            if v.is_number and v < 1:
+                return False
+        groups = getattr(layer, "groups", 1)
+        if getattr(groups, "free_symbols", None):
+            for channels in (layer.D_in, layer.D_out):
+                q = (channels / groups).xreplace(values)
+                if q.is_number and not q.is_integer:
+                    return False
+        return True
+
+    return Expected(expr, what, tuple(assumptions), valid)
+
+
+def _hints(layer, quantity: str):
+    """Explanations of common slips (a missing bias, MACs for FLOPs), as a function of the difference."""
+    def hints(diff, factor) -> list[str]:
+        out = []
+        if quantity == "params" and hasattr(layer, "bias"):
+            with_bias = canonical(layer.replace(bias=True).biases)
+            if layer.bias and with_bias != 0 and canonical(diff + with_bias) == 0:
+                out.append("the bias terms are missing")
+            elif not layer.bias and canonical(diff - with_bias) == 0:
+                out.append("counts biases, but the layer has none (--no-bias)")
+        if factor == sympy.Rational(1, 2) and quantity == "flops":
+            out.append("this is the MAC count; FLOPs = 2 x MACs")
+        if factor == 2 and quantity == "macs":
+            out.append("this is the FLOP count; MACs = FLOPs / 2")
+        return out
+    return hints
+
+
+def check_formula(given: sympy.Expr, layer, quantity: str,
+                  identify: dict[str, str] | None = None) -> CheckResult:
+    """Check a parsed formula against ``layer``'s ``quantity`` from the catalog."""
+    if identify:
+        given = given.xreplace({SYMBOLS[a]: SYMBOLS[b] for a, b in identify.items()})
+    expected = expected_for(layer, quantity, given, identify)
+    return compare(given, expected.expr, expected.what, expected.valid,
+                   _hints(layer, quantity), expected.assumptions)

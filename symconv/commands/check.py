@@ -1,0 +1,74 @@
+"""Is a hand-derived formula right? Compare it with the catalog's, as a proof.
+
+The formula may be plain text (D_out*(W_F*H_F*D_in + 1)) or LaTeX
+(D_{out}(W_{F}H_{F}D_{in}+1), \\frac{..}{..}, \\times, \\lfloor..\\rfloor);
+products may be implicit. Exit 0 when it equals the catalog's formula, 1 when
+it differs (with the difference, a counterexample and when they would agree),
+2 when it cannot be read.
+
+notations: mobilenet (M = D_in, N = D_out, D_K = K = W_F = H_F, D_F = W_out = H_out),
+cin-cout (C_in, C_out, K = W_F = H_F, H = H_out, W = W_out)
+
+examples:
+  symconv check "D_out*(W_F*H_F*D_in + 1)" --layer conv --quantity params
+  symconv check "D_{in}W_{F}H_{F}+D_{in}D_{out}" --layer dw-sep --quantity params
+  symconv check "M N D_K^2 D_F^2" --notation mobilenet --quantity macs
+  symconv check "\\lfloor (W_in - W_F)/S_W \\rfloor + 1" --stride S --quantity output-size
+"""
+
+from __future__ import annotations
+
+from ..layer_args import add_layer_options
+
+QUANTITY_WORDS = "params|macs|flops|output-size|macs-per-output-pixel"
+
+
+def configure(parser) -> None:
+    parser.add_argument("formula", metavar="FORMULA",
+                        help="the formula to check (quote it; put '--' before one that starts "
+                             "with '-')")
+    parser.add_argument("--layer", default="conv", metavar="LAYER",
+                        help="a layer name from 'symconv layers' (default: conv)")
+    parser.add_argument("--quantity", required=True, metavar="Q",
+                        help=f"what the formula counts: {QUANTITY_WORDS}")
+    parser.add_argument("--notation", metavar="N",
+                        help="another author's letters: mobilenet or cin-cout")
+    parser.add_argument("--alias", action="append", default=[], metavar="NAME=SYMBOL",
+                        help="read NAME as SYMBOL, e.g. --alias X=D_in (repeatable)")
+    add_layer_options(parser)
+
+
+def run(args) -> int:
+    import json
+
+    from ..check import QUANTITIES, check_formula
+    from ..errors import InputError
+    from ..layer_args import layer_from_args
+    from ..output import Report, render
+    from ..parse import Resolver, parse, parse_aliases
+
+    if args.quantity not in QUANTITIES:
+        raise InputError(f"unknown quantity {args.quantity!r}; use one of {', '.join(QUANTITIES)}")
+    if "=" in args.formula.replace("\\neq", ""):
+        raise InputError("give one expression, without '=' (check compares it with the catalog; "
+                         "'symconv lint' checks chains of equalities in notes)")
+    resolver = Resolver(args.notation, parse_aliases(args.alias))
+    given = parse(args.formula, resolver=resolver)
+    layer = layer_from_args(args.layer, args)
+    result = check_formula(given, layer, args.quantity, resolver.identify)
+    if args.format == "json":
+        data = {"layer": layer.name, "quantity": args.quantity, **result.to_json()}
+        print(json.dumps(data, indent=2))
+    elif args.format == "text":
+        print("\n".join(result.lines()))
+    else:
+        report = Report(f"{result.verdict}: {result.what}")
+        report.add("given", "yours", result.given)
+        report.add("expected", "expected", result.expected)
+        if not result.ok:
+            report.add("difference", "yours - expected", result.difference, "; ".join(result.hints))
+            if result.factor is not None:
+                report.add("factor", "yours / expected", result.factor)
+        report.lines = result.lines()[3:]
+        print(render(report, args.format))
+    return 0 if result.ok else 1
