@@ -1,0 +1,315 @@
+"""Jinja2 rendering: the template search path, one environment per output, every filter.
+
+Templates live in ``templates/`` at the repository root; the wheel ships them as
+``symconv/templates`` and :func:`builtin_template_dir` finds either. A user's
+``--template-dir`` is searched first, so overriding one template keeps the rest.
+
+Templates receive plain strings and numbers only: :func:`plain` turns sympy
+objects into LaTeX strings before rendering, and all printing (sympy to LaTeX,
+numbers, escaping of user text) is done by the functions registered in
+:data:`FILTERS` below, in one block.
+
+>>> escape_latex("a_b & 50% {x}")
+'a\\\\_b \\\\& 50\\\\% \\\\{x\\\\}'
+>>> escape_markdown("*bold* [link](x) <b>")
+'\\\\*bold\\\\* \\\\[link\\\\](x) &lt;b&gt;'
+>>> number(98406400), math_number(98406400)
+('98,406,400', '98{,}406{,}400')
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import sympy
+
+from .errors import InputError
+
+#: output format -> file suffix of its templates and notes.
+SUFFIX = {"markdown": "md", "latex": "tex"}
+
+
+# --- where the templates are ------------------------------------------------------------
+
+def builtin_template_dir() -> Path:
+    """The built-in templates: ``symconv/templates`` in a wheel, ``templates/`` in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "layer.md.j2").is_file():
+            return candidate
+    raise RuntimeError(f"symconv's templates are missing (looked in {here / 'templates'} "
+                       f"and {here.parent / 'templates'}); reinstall symconv")
+
+
+def search_path(template_dirs=()) -> list[str]:
+    """The user's template directories, then the built-in ones."""
+    dirs = []
+    for d in template_dirs or ():
+        if not Path(d).is_dir():
+            raise InputError(f"template directory {str(d)!r} does not exist")
+        dirs.append(str(d))
+    return dirs + [str(builtin_template_dir())]
+
+
+# --- printing: every filter is one of these ---------------------------------------------
+
+_LATEX_TEXT = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "#": r"\#",
+               "_": r"\_", "&": r"\&", "$": r"\$", "^": r"\^{}", "~": r"\~{}",
+               "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
+               "\n": " ", "\r": " ", "\t": " "}
+_MARKDOWN_TEXT = {c: "\\" + c for c in "\\`*_{}[]#|$~^"}
+_MARKDOWN_TEXT.update({"<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "})
+
+
+def escape_latex(text) -> str:
+    """User text made safe for LaTeX text mode; characters pdflatex cannot set become ``?``."""
+    return "".join(_LATEX_TEXT.get(c, c if ord(c) < 256 else "?") for c in str(text))
+
+
+def escape_markdown(text) -> str:
+    """User text made safe for Markdown: no emphasis, links, HTML, math or table cells."""
+    return "".join(_MARKDOWN_TEXT.get(c, c) for c in str(text))
+
+
+def to_latex(value) -> str:
+    """A sympy expression (or a number) as LaTeX; a string is taken to be LaTeX already."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return math_number(value)
+    if isinstance(value, sympy.Integer):
+        return math_number(int(value))
+    return sympy.latex(value)
+
+
+def number(value) -> str:
+    """A whole number with thousands separators, for prose: ``98,406,400``."""
+    return f"{int(value):,}"
+
+
+def math_number(value) -> str:
+    """A whole number with thousands separators, for math mode: ``98{,}406{,}400``."""
+    return f"{int(value):,}".replace(",", "{,}")
+
+
+def math_text(text) -> str:
+    r"""A label inside math: ``\text{...}`` with the label escaped."""
+    return r"\text{" + escape_latex(text) + "}"
+
+
+def decimal(value, places: int = 2) -> str:
+    """A rational shown as a decimal: ``8.0`` style, ``places`` digits after the point."""
+    return f"{float(value):.{places}f}"
+
+
+def md_link(name) -> str:
+    """An Obsidian wiki link to another note."""
+    return f"[[{name}]]"
+
+
+def tex_link(name) -> str:
+    r"""A LaTeX cross-reference to another note's section (``\ref``)."""
+    return rf"\texttt{{{escape_latex(name)}}} (Section~\ref{{layer:{name}}})"
+
+
+def tex_label(name) -> str:
+    return rf"\label{{layer:{name}}}"
+
+
+#: Every filter, per output format. Templates see nothing else.
+FILTERS = {
+    "markdown": {"text": escape_markdown, "latex": to_latex, "num": number,
+                 "mathnum": math_number, "mathtext": math_text, "decimal": decimal,
+                 "link": md_link},
+    "latex": {"text": escape_latex, "latex": to_latex, "num": number,
+              "mathnum": math_number, "mathtext": math_text, "decimal": decimal,
+              "link": tex_link, "label": tex_label},
+}
+
+#: Jinja delimiters per format: LaTeX's braces and ``%`` never read as Jinja syntax.
+DELIMITERS = {
+    "markdown": {},
+    "latex": {"block_start_string": r"\BLOCK{", "block_end_string": "}",
+              "variable_start_string": r"\VAR{", "variable_end_string": "}",
+              "comment_start_string": r"\#{", "comment_end_string": "}",
+              "line_statement_prefix": "%%", "line_comment_prefix": "%#"},
+}
+
+
+@lru_cache(maxsize=16)
+def _environment(fmt: str, dirs: tuple[str, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(list(dirs)),
+                             undefined=jinja2.StrictUndefined, autoescape=False,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             **DELIMITERS[fmt])
+    env.filters.update(FILTERS[fmt])
+    return env
+
+
+def environment(fmt: str, template_dirs=()) -> jinja2.Environment:
+    """The Jinja2 environment of one output format (``markdown`` or ``latex``)."""
+    if fmt not in SUFFIX:
+        raise InputError(f"notes are written as markdown or latex, not {fmt!r}")
+    return _environment(fmt, tuple(search_path(template_dirs)))
+
+
+def plain(value):
+    """``value`` with every sympy object turned into a LaTeX string (lists, dicts, tuples too)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, sympy.Integer):
+        return int(value)
+    if isinstance(value, sympy.Basic):
+        return to_latex(value)
+    return value
+
+
+def render(name: str, fmt: str, context: dict, template_dirs=()) -> str:
+    """Render template ``name.<suffix>.j2`` of format ``fmt`` with a plain context.
+
+    A template that fails (a syntax error, an undefined name) is an :class:`InputError`
+    naming the template, so a broken user template never leaves a half-written note.
+    """
+    env = environment(fmt, template_dirs)
+    filename = f"{name}.{SUFFIX[fmt]}.j2"
+    try:
+        text = env.get_template(filename).render(**plain(context))
+        return re.sub(r"\n{3,}", "\n\n", text)  # optional sections leave no gaps
+    except jinja2.TemplateSyntaxError as error:
+        raise InputError(f"template {error.filename or filename}, line {error.lineno}: "
+                         f"{error.message}") from None
+    except jinja2.TemplateNotFound as error:
+        raise InputError(f"template {error.name} not found in {search_path(template_dirs)}") from None
+    except jinja2.UndefinedError as error:
+        raise InputError(f"template {filename}: {error.message}") from None
+
+
+# --- derivations and formulas as LaTeX ------------------------------------------------
+
+def _term_latex(term, labelled: bool, parenthesize: bool) -> str:
+    if term.num is not None:
+        body = rf"\frac{{{to_latex(term.num)}}}{{{to_latex(term.den)}}}"
+    else:
+        body = to_latex(term.expr)
+    if parenthesize:
+        body = rf"\left({body}\right)"
+    if labelled and term.label:
+        return rf"\underbrace{{{body}}}_{{{math_text(term.label)}}}"
+    return body
+
+
+def step_latex(step, labelled: bool = True) -> str:
+    """One derivation step: its terms joined by ``\\cdot`` or ``+``, each labelled."""
+    parts = [_term_latex(term, labelled, step.op == "*" and term.num is None
+                         and term.expr.is_Add and len(step.terms) > 1)
+             for term in step.terms]
+    return (r" \cdot " if step.op == "*" else " + ").join(parts)
+
+
+def derivation_context(derivation, values: dict | None = None) -> dict | None:
+    """A derivation as plain data: ``lhs``, ``steps`` (``latex``, ``note``), ``final``."""
+    if derivation is None:
+        return None
+    return {"key": derivation.key, "lhs": math_text(derivation.lhs),
+            "steps": [{"latex": step_latex(s), "note": s.note} for s in derivation.steps],
+            "final": to_latex(derivation.final)}
+
+
+def ratio_lhs(quantity: str, numerator: str, denominator: str) -> str:
+    r"""``\frac{\text{MACs}(\text{dw-sep})}{\text{MACs}(\text{conv})}``, names escaped."""
+    return (rf"\frac{{{math_text(quantity)}({math_text(numerator)})}}"
+            rf"{{{math_text(quantity)}({math_text(denominator)})}}")
+
+
+def numeric_latex(expr, values: dict) -> str:
+    """``expr`` as LaTeX with ``values`` put in for its symbols, not evaluated.
+
+    >>> from symconv.symbols import D_in, D_out, W_F, W_in
+    >>> numeric_latex(D_out * (W_F * W_F * D_in + 1), {D_out: 32, W_F: 5, D_in: 8})
+    '32 \\\\cdot \\\\left(8 \\\\cdot 5^{2} + 1\\\\right)'
+    >>> numeric_latex(W_in - W_F + 1, {W_in: 128, W_F: 5})
+    '128 - 5 + 1'
+    """
+    expr = sympy.Integer(expr) if isinstance(expr, int) else expr
+    if expr.is_Symbol:
+        return str(values[expr]) if expr in values else sympy.latex(expr)
+    if expr.is_Number:
+        return sympy.latex(expr)
+    if isinstance(expr, (sympy.floor, sympy.ceiling)):
+        left, right = ((r"\lfloor", r"\rfloor") if isinstance(expr, sympy.floor)
+                       else (r"\lceil", r"\rceil"))
+        return rf"\left{left} {numeric_latex(sympy.together(expr.args[0]), values)} \right{right}"
+    if expr.is_Add:
+        terms = sorted(expr.as_ordered_terms(), key=lambda t: (bool(t.is_number),
+                                                          bool(t.as_coeff_Mul()[0].is_negative)))
+        out = ""
+        for i, term in enumerate(terms):
+            if i and term.as_coeff_Mul()[0].is_negative:
+                out += " - " + numeric_latex(-term, values)
+            else:
+                out += (" + " if i else "") + numeric_latex(term, values)
+        return out
+    if expr.is_Mul:
+        num, den = sympy.fraction(expr)
+        if den != 1:
+            return rf"\frac{{{numeric_latex(num, values)}}}{{{numeric_latex(den, values)}}}"
+        factors = sorted(expr.as_ordered_factors(), key=_course_order)
+        if factors[0] == -1:
+            return "-" + numeric_latex(sympy.Mul(*factors[1:]), values)
+        parts = [numeric_latex(f, values) for f in factors]
+        parts = [rf"\left({p}\right)" if f.is_Add else p for p, f in zip(parts, factors)]
+        return r" \cdot ".join(parts)
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        base = numeric_latex(expr.base, values)
+        base = base if expr.base.is_Atom else rf"\left({base}\right)"
+        return f"{base}^{{{expr.exp}}}"
+    return sympy.latex(expr.xreplace({s: sympy.Integer(v) for s, v in values.items()}))
+
+
+def _course_order(factor) -> tuple[int, int]:
+    """Numbers first, then symbols in the order of the symbols table (D_in, D_out, W_F, ...)."""
+    from .symbols import MEANINGS
+
+    order = list(MEANINGS)
+    if factor.is_number:
+        return (0, 0)
+    name = getattr(factor, "name", None) or getattr(getattr(factor, "base", None), "name", "")
+    return (1, order.index(name) if name in order else len(order))
+
+
+def numeric_step_latex(step, values: dict) -> str:
+    """A derivation step with numbers in: ``32 \\cdot (5 \\cdot 5 \\cdot 8 + 1)``."""
+    parts = []
+    for term in step.terms:
+        text = numeric_latex(term.expr, values)
+        if step.op == "*" and (term.expr.is_Add or term.expr.is_Mul) and len(step.terms) > 1:
+            text = rf"\left({text}\right)"
+        parts.append(text)
+    return (r" \cdot " if step.op == "*" else " + ").join(parts)
+
+
+# --- show and ratio through the same templates -----------------------------------------
+
+def report_context(report) -> dict:
+    """A :class:`symconv.output.Report` as plain data (title, rows of label/latex/note)."""
+    rows = []
+    for row in report.rows:
+        value = row.value
+        if hasattr(value, "__iter__") and not isinstance(value, (str, sympy.Basic)):
+            shown = r" \times ".join(rf"\left({to_latex(v)}\right)" if v.is_Add else to_latex(v)
+                                     for v in value)
+        else:
+            shown = to_latex(value)
+        rows.append({"key": row.key, "label": row.label, "latex": shown, "note": row.note})
+    return {"title": report.title, "rows": rows, "lines": list(report.lines)}
+
+
+def render_report(report, fmt: str, template_dirs=()) -> str:
+    """``symconv show --format markdown|latex``: the ``quantities`` template."""
+    return render("quantities", fmt, {"report": report_context(report), "standalone": True},
+                  template_dirs).rstrip("\n")
