@@ -43,9 +43,9 @@ TOTALS = {
     "params": "every trainable parameter as PyTorch counts them: weights + biases + BN scale and shift",
     "weights": "conv and dense weights only: no biases, no BN",
     "biases": "bias terms",
-    "bn_affine": "BatchNorm scale and shift (trainable)",
-    "bn_buffers": "BatchNorm running mean and variance (not trainable)",
-    "macs": "multiply-accumulates of conv and dense layers, batch 1 (pooling and BN count none)",
+    "bn_affine": "BatchNorm scale and shift, trainable, included in params",
+    "bn_buffers": "BatchNorm running mean and variance, not trainable, not in params",
+    "macs": "multiply-accumulates of conv and dense layers, batch 1; pooling and BN count none",
     "flops": "2 x MACs",
 }
 _MAX_NESTING = 50

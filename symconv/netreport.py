@@ -1,0 +1,199 @@
+"""An analysed network as a per-layer table and totals: text, Markdown, LaTeX, JSON.
+
+Data and formatting stay apart: :class:`symconv.network.Analysis` holds sympy
+values; this module only prints them. Every total says what it counts
+(:data:`symconv.network.TOTALS`); the per-layer rows sum to the totals.
+
+>>> from symconv.network import Network, layer
+>>> a = Network([layer("conv", D_out=8, K=3, padding=1), layer("global-avg-pool"),
+...              layer("dense", D_out=2)], H=4, W=4).analyse()
+>>> print(table_lines(a)[2])
+1      conv             4 x 4 x 8              224  3,456     92.6%   99.5%
+"""
+
+from __future__ import annotations
+
+import json
+
+import sympy
+
+from .network import TOTALS, Analysis
+
+_LABELS = {"params": "params", "weights": "weights", "biases": "biases", "bn_affine": "BN affine",
+           "bn_buffers": "BN buffers", "macs": "MACs", "flops": "FLOPs"}
+
+
+def _num(value) -> str:
+    """A count: digits grouped, or the expression on one line."""
+    if isinstance(value, sympy.Basic) and value.is_Integer:
+        return f"{int(value):,}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return sympy.sstr(value)
+
+
+def _shape(shape) -> str:
+    return " x ".join(_num(v) for v in shape)
+
+
+def _share(part, whole) -> str | None:
+    if isinstance(whole, sympy.Basic) and whole.is_Integer and whole != 0 and part.is_number:
+        return f"{100 * float(part) / float(whole):.1f}%"
+    return None
+
+
+def _columns(analysis: Analysis) -> list[tuple[str, list[str]]]:
+    rows, total = analysis.rows, analysis.total
+    cols = [("layer", [r.label for r in rows]), ("type", [r.type for r in rows]),
+            ("output (W x H x C)", [_shape(r.output) for r in rows]),
+            ("params", [_num(r.params) for r in rows]), ("MACs", [_num(r.macs) for r in rows])]
+    for key, title in (("params", "% params"), ("macs", "% MACs")):
+        shares = [_share(r.value(key), total[key]) for r in rows]
+        if all(s is not None for s in shares):
+            cols.append((title, shares))
+    return cols
+
+
+def table_lines(analysis: Analysis) -> list[str]:
+    """The per-layer table as aligned text lines (header, rule, one line per row)."""
+    cols = _columns(analysis)
+    widths = [max(len(title), *(len(c) for c in cells)) for title, cells in cols]
+    right = {"params", "MACs", "% params", "% MACs"}
+
+    def line(cells):
+        return "  ".join(c.rjust(w) if t in right else c.ljust(w)
+                         for (t, _), c, w in zip(cols, cells, widths)).rstrip()
+
+    out = [line([t for t, _ in cols]), line(["-" * w for w in widths])]
+    out += [line([cells[i] for _, cells in cols]) for i in range(len(analysis.rows))]
+    return out
+
+
+def heading(analysis: Analysis) -> str:
+    """What was analysed: the network, its input, the values given, the assumptions."""
+    c = analysis.input
+    text = f"{analysis.name}: input {_num(c.channels)} x {_num(c.height)} x {_num(c.width)} (C x H x W)"
+    shown = {k: v for k, v in analysis.values.items() if str(k) not in ("C", "H", "W")}
+    if shown:
+        text += ", " + ", ".join(f"{k} = {v}" for k, v in shown.items())
+    if analysis.divisible:
+        sw, sh = analysis.total_stride
+        text += f"; H, W assumed multiples of the total stride ({sh}, {sw})"
+    return text
+
+
+def _notes(analysis: Analysis) -> list[str]:
+    notes = ["MACs count conv and dense layers, batch 1; pooling, BN, add and concat count none."]
+    if not analysis.exact_polynomial:
+        sw, sh = analysis.total_stride
+        notes.append(f"Floors remain: with --assume-divisible (H a multiple of {sh}, W of {sw}) "
+                     "the totals become polynomials.")
+    return notes
+
+
+def _pretty_lines(value) -> tuple[list[str], int]:
+    """sympy's unicode picture of ``value`` and the index of its baseline."""
+    if value.is_number:
+        return [_num(value)], 0
+    from sympy.printing.pretty.pretty import PrettyPrinter
+
+    picture = PrettyPrinter({"use_unicode": True, "wrap_line": False})._print(value)
+    lines = str(picture).split("\n")
+    if len(lines) > 4 or max(len(line) for line in lines) > 100:  # nested floors: one line reads better
+        return [sympy.sstr(value)], 0
+    return lines, picture.baseline
+
+
+def render_text(analysis: Analysis, table: bool = True) -> str:
+    out = [heading(analysis), ""]
+    if table:
+        out += table_lines(analysis) + [""]
+    out.append("totals")
+    for key, label in _LABELS.items():
+        value = analysis.total[key]
+        lines, mid = _pretty_lines(value)
+        note = f"  ({TOTALS[key]})"
+        out += [(f"  {label:<10} = " if i == mid else " " * 15) + text + (note if i == mid else "")
+                for i, text in enumerate(lines)]
+    out += [""] + _notes(analysis)
+    return "\n".join(line.rstrip() for line in out)
+
+
+def _tex(value) -> str:
+    if isinstance(value, sympy.Basic) and value.is_Integer:
+        return f"{int(value):,}".replace(",", "{,}")
+    return sympy.latex(value)
+
+
+def _escape_md(text: str) -> str:
+    return text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+
+
+def _escape_tex(text: str) -> str:
+    table = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "#": r"\#",
+             "_": r"\_", "&": r"\&", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
+    return "".join(table.get(ch, ch) for ch in text)
+
+
+def render_markdown(analysis: Analysis, table: bool = True) -> str:
+    out = [f"**{_escape_md(heading(analysis))}**", ""]
+    if table:
+        out += ["| # | type | output (W × H × C) | params | MACs | % MACs |",
+                "|---|---|---|--:|--:|--:|"]
+        for row in analysis.rows:
+            share = _share(row.macs, analysis.total["macs"]) or ""
+            shape = " \\times ".join(_tex(v) for v in row.output)
+            out.append(f"| {_escape_md(row.label)} | {row.type} | ${shape}$ | ${_tex(row.params)}$ "
+                       f"| ${_tex(row.macs)}$ | {share} |")
+        out.append("")
+    out += [f"- {label}: ${_tex(analysis.total[key])}$ ({TOTALS[key]})" for key, label in _LABELS.items()]
+    return "\n".join(out + [""] + _notes(analysis))
+
+
+def render_latex(analysis: Analysis, table: bool = True) -> str:
+    out = [f"% {heading(analysis)}"]
+    if table:
+        out += [r"\begin{tabular}{llllr}", r"\# & type & output ($W \times H \times C$) & params & MACs \\",
+                r"\hline"]
+        for row in analysis.rows:
+            shape = r" \times ".join(_tex(v) for v in row.output)
+            out.append(rf"{_escape_tex(row.label)} & {_escape_tex(row.type)} & ${shape}$ & "
+                       rf"${_tex(row.params)}$ & ${_tex(row.macs)}$ \\")
+        out.append(r"\end{tabular}")
+    out.append(r"\begin{align*}")
+    keys = list(_LABELS)
+    for i, key in enumerate(keys):
+        end = r" \\" if i < len(keys) - 1 else ""
+        out.append(rf"  \text{{{_LABELS[key]}}} &= {_tex(analysis.total[key])}{end}")
+    out.append(r"\end{align*}")
+    return "\n".join(out + [f"% {n}" for n in _notes(analysis)])
+
+
+def to_json(analysis: Analysis) -> dict:
+    """``{"network", "input", "values", "layers": [...], "total": {...}}``; values are ints or
+    ``{"expr", "latex"}``."""
+    from .output import as_json_value
+
+    def shape(s):
+        return {"width": as_json_value(s.width), "height": as_json_value(s.height),
+                "channels": as_json_value(s.channels)}
+
+    layers = [{"label": r.label, "type": r.type, "input": shape(r.input), "output": shape(r.output),
+               **{k: as_json_value(r.value(k)) for k in TOTALS}} for r in analysis.rows]
+    return {"network": analysis.name, "input": shape(analysis.input),
+            "values": {str(k): as_json_value(v) for k, v in analysis.values.items()},
+            "assume_divisible": analysis.divisible,
+            "total_stride": [int(s) for s in analysis.total_stride],
+            "layers": layers,
+            "total": {k: as_json_value(v) for k, v in analysis.total.items()},
+            "conventions": dict(TOTALS)}
+
+
+def render(analysis: Analysis, fmt: str, table: bool = True) -> str:
+    """The analysis in ``text``, ``markdown``, ``latex`` or ``json``."""
+    if fmt == "json":
+        data = to_json(analysis)
+        if not table:
+            data.pop("layers")
+        return json.dumps(data, indent=2)
+    return {"text": render_text, "markdown": render_markdown, "latex": render_latex}[fmt](analysis, table)
