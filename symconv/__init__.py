@@ -22,6 +22,8 @@ _EXPORTS = {
     **{name: "symconv.engine" for name in (
         "canonical", "ratio", "difference", "substitute", "limit", "solve_for", "equivalent")},
     "InputError": "symconv.errors",
+    **{name: "symconv.network" for name in (
+        "Network", "LayerSpec", "Sequence", "Residual", "Concat")},
 }
 
 __all__ = sorted(_EXPORTS)

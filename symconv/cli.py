@@ -21,6 +21,7 @@ COMMANDS = {
     "ratio": "the simplified ratio of two layers' costs, with its limits",
     "eval": "a layer's params, MACs, FLOPs and output size as numbers",
     "check": "is a hand-derived formula right? compare it with the catalog's",
+    "net": "a network's per-layer table and totals (params, MACs, FLOPs), symbolic or numeric",
 }
 
 FORMATS = ("text", "latex", "markdown", "json")

@@ -1,0 +1,118 @@
+"""A whole network's per-layer table and totals: params, weights, BN buffers, MACs, FLOPs.
+
+SPEC is a TOML spec file or a built-in network (mobilenet-v1, resnet-50, vgg-16).
+Without values the totals are closed forms in the input size H, W (and the width
+multiplier alpha); NAME=VALUE (H, W, C, alpha) gives numbers. MACs count conv and
+dense layers (batch 1); params count weights, biases and BN scale and shift, as
+PyTorch does; BN running statistics are reported apart.
+
+examples:
+  symconv net mobilenet-v1 --assume-divisible
+  symconv net mobilenet-v1 H=224 W=224 alpha=0.5
+  symconv net resnet-50 --sweep H=W=96..512:32
+  symconv net my-net.toml --format json
+  symconv net --list
+"""
+
+from __future__ import annotations
+
+
+def configure(parser) -> None:
+    parser.add_argument("spec", metavar="SPEC", nargs="?",
+                        help="a spec file (.toml) or a built-in network name")
+    parser.add_argument("values", metavar="NAME=VALUE", nargs="*",
+                        help="input size and width multiplier: H=224 W=224 C=3 alpha=0.5")
+    parser.add_argument("--sweep", metavar="NAMES=START..STOP:STEP",
+                        help="a table of totals over many values, e.g. H=W=96..512:32 "
+                             "(the stop is included)")
+    parser.add_argument("--assume-divisible", action="store_true", default=None,
+                        help="take H and W to be multiples of the total stride: floors vanish "
+                             "and the totals become polynomials")
+    parser.add_argument("--totals", action="store_true",
+                        help="print the totals only, not the per-layer table")
+    parser.add_argument("--list", action="store_true", help="list the built-in networks")
+
+
+def _values(items: list[str]) -> dict:
+    from ..errors import InputError
+    from ..netexpr import parse_number_value
+    from ..network import NETWORK_NAMES
+
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name or not value.strip():
+            raise InputError(f"expected NAME=VALUE such as H=224, not {item!r}")
+        if name not in NETWORK_NAMES:
+            raise InputError(f"unknown name {name!r}; a network takes {', '.join(NETWORK_NAMES)}")
+        out[name] = parse_number_value(value, name)
+    return out
+
+
+def _list(fmt: str) -> int:
+    import json
+
+    from ..spec import load_zoo, zoo_names
+
+    nets = [(name, load_zoo(name).description) for name in zoo_names()]
+    if fmt == "json":
+        print(json.dumps({"networks": [{"name": n, "description": d} for n, d in nets]}, indent=2))
+    else:
+        width = max(len(n) for n, _ in nets)
+        print("\n".join(f"{n:<{width}}  {d}" for n, d in nets))
+    return 0
+
+
+def _sweep_output(net, text: str, values: dict, divisible, fmt: str) -> str:
+    import json
+
+    from ..netsweep import KEYS, parse_sweep, sweep
+    from ..output import as_json_value
+
+    names, points = parse_sweep(text)
+    rows = sweep(net, names, points, values, divisible)
+    if fmt == "json":
+        return json.dumps({"network": net.name, "values": {k: as_json_value(v) for k, v in values.items()},
+                           "sweep": list(names),
+                           "rows": [{k: as_json_value(v) if not isinstance(v, (int, str)) else v
+                                     for k, v in row.items()} for row in rows]}, indent=2)
+    headers = [*names, *KEYS]
+    cells = [[str(row[n]) for n in names] + [f"{int(row[k]):,}" for k in KEYS] for row in rows]
+    fixed = ", ".join(f"{k} = {v}" for k, v in values.items())
+    title = f"{net.name}: totals over {'='.join(names)}" + (f" ({fixed})" if fixed else "")
+    if fmt == "markdown":
+        out = [f"**{title}**", "", "| " + " | ".join(headers) + " |",
+               "|" + "|".join("--:" for _ in headers) + "|"]
+        out += ["| " + " | ".join(c) + " |" for c in cells]
+        return "\n".join(out)
+    if fmt == "latex":
+        out = [f"% {title}", r"\begin{tabular}{" + "r" * len(headers) + "}",
+               " & ".join(h.replace("_", r"\_") for h in headers) + r" \\", r"\hline"]
+        out += [" & ".join(x.replace(",", "{,}") for x in c) + r" \\" for c in cells]
+        return "\n".join(out + [r"\end{tabular}"])
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(headers, widths)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(x.rjust(w) for x, w in zip(c, widths)) for c in cells]
+    return "\n".join([title, ""] + lines + ["", "params: weights + biases + BN scale and shift; "
+                                            "MACs: conv and dense, batch 1; FLOPs = 2 MACs"])
+
+
+def run(args) -> int:
+    from ..errors import InputError
+    from ..netreport import render
+    from ..spec import resolve
+
+    if args.list:
+        return _list(args.format)
+    if not args.spec:
+        raise InputError("give a spec file or a built-in network name (symconv net --list)")
+    net = resolve(args.spec)
+    values = _values(args.values)
+    if args.sweep:
+        print(_sweep_output(net, args.sweep, values, args.assume_divisible, args.format))
+        return 0
+    analysis = net.analyse(values, args.assume_divisible)
+    print(render(analysis, args.format, table=not args.totals))
+    return 0
