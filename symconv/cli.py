@@ -22,6 +22,7 @@ COMMANDS = {
     "eval": "a layer's params, MACs, FLOPs and output size as numbers",
     "check": "is a hand-derived formula right? compare it with the catalog's",
     "net": "a network's per-layer table and totals (params, MACs, FLOPs), symbolic or numeric",
+    "notes": "generate course notes (Markdown or LaTeX), one note per layer plus an index",
 }
 
 FORMATS = ("text", "latex", "markdown", "json")
