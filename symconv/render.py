@@ -59,7 +59,8 @@ def search_path(template_dirs=()) -> list[str]:
 _LATEX_TEXT = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "#": r"\#",
                "_": r"\_", "&": r"\&", "$": r"\$", "^": r"\^{}", "~": r"\~{}",
                "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
-               "\n": " ", "\r": " ", "\t": " "}
+               "\n": " ", "\r": " ", "\t": " ", "×": r"\texttimes{}",
+               "→": r"\textrightarrow{}", "∞": r"\ensuremath{\infty}"}
 _MARKDOWN_TEXT = {c: "\\" + c for c in "\\`*_{}[]#|$~^"}
 _MARKDOWN_TEXT.update({"<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "})
 
@@ -306,10 +307,19 @@ def report_context(report) -> dict:
         else:
             shown = to_latex(value)
         rows.append({"key": row.key, "label": row.label, "latex": shown, "note": row.note})
-    return {"title": report.title, "rows": rows, "lines": list(report.lines)}
+    title = "; ".join(line.strip() for line in report.title.splitlines() if line.strip())
+    return {"title": title, "rows": rows, "lines": list(report.lines)}
 
 
 def render_report(report, fmt: str, template_dirs=()) -> str:
     """``symconv show --format markdown|latex``: the ``quantities`` template."""
     return render("quantities", fmt, {"report": report_context(report), "standalone": True},
                   template_dirs).rstrip("\n")
+
+
+def render_ratio(a, b, quantity: str, names, title: str, fmt: str, template_dirs=()) -> str:
+    """``symconv ratio --format markdown|latex``: the ``ratio`` template."""
+    from .notes import ratio_context
+
+    context = ratio_context(a, b, quantity, tuple(names), title)
+    return render("ratio", fmt, context, template_dirs).strip("\n")

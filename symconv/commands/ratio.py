@@ -49,6 +49,11 @@ def run(args) -> int:
     label = {"macs": "MACs", "params": "params", "flops": "FLOPs"}[args.quantity]
     report = Report(f"{label}({names[0]}) / {label}({names[1]}), same shapes and options"
                     + ("" if args.bias is not False else ", no bias"))
+    if args.format in ("markdown", "latex"):  # the notes' own template (templates/ratio.*)
+        from ..render import render_ratio
+
+        print(render_ratio(a, b, args.quantity, names, report.title, args.format))
+        return 0
     report.add("ratio", "ratio", result.expr)
     report.add("numerator", f"{label}({names[0]})", result.numerator)
     report.add("denominator", f"{label}({names[1]})", result.denominator)

@@ -68,5 +68,10 @@ def run(args) -> int:
     from ..output import render
 
     layer = layer_from_args(args.layer, args)
+    if args.format in ("markdown", "latex"):  # the notes' own template (templates/quantities.*)
+        from ..render import render_report
+
+        print(render_report(quantity_report(layer), args.format))
+        return 0
     print(render(quantity_report(layer), args.format))
     return 0
