@@ -31,9 +31,11 @@ from .engine import canonical
 from .errors import InputError
 from .symbols import SYMBOLS, H_F, H_in, H_out, K, W_F, W_in, W_out, D_out
 
-QUANTITIES = ("params", "macs", "flops", "output-size", "macs-per-output-pixel")
+QUANTITIES = ("params", "macs", "flops", "output-size", "macs-per-output-pixel",
+              "macs-per-output-value", "weights")
 LABELS = {"params": "params", "macs": "MACs", "flops": "FLOPs", "output-size": "output size",
-          "macs-per-output-pixel": "MACs per output pixel"}
+          "macs-per-output-pixel": "MACs per output pixel",
+          "macs-per-output-value": "MACs per output value", "weights": "weights"}
 
 #: Small, distinct, valid sizes tried first, so a counterexample reads like a real layer.
 TYPICAL = {"D_in": 2, "D_out": 3, "W_F": 3, "H_F": 3, "K": 3, "W_in": 7, "H_in": 7,
@@ -236,6 +238,9 @@ def expected_for(layer, quantity: str, given: sympy.Expr | None = None,
     elif quantity == "macs-per-output-pixel":
         w, h = _course_out(layer)
         expr = layer.macs / (w * h)
+    elif quantity == "macs-per-output-value":
+        w, h = _course_out(layer)
+        expr = layer.macs / (w * h * shape.channels)
     else:
         expr = layer.quantity(quantity)
     assumptions: list[str] = []

@@ -21,6 +21,7 @@ COMMANDS = {
     "ratio": "the simplified ratio of two layers' costs, with its limits",
     "eval": "a layer's params, MACs, FLOPs and output size as numbers",
     "check": "is a hand-derived formula right? compare it with the catalog's",
+    "lint": "check every formula and worked example in Markdown notes",
     "net": "a network's per-layer table and totals (params, MACs, FLOPs), symbolic or numeric",
     "notes": "generate course notes (Markdown or LaTeX), one note per layer plus an index",
 }

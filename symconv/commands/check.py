@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from ..layer_args import add_layer_options
 
-QUANTITY_WORDS = "params|macs|flops|output-size|macs-per-output-pixel"
+QUANTITY_WORDS = ("params|macs|flops|output-size|macs-per-output-pixel "
+                  "(also macs-per-output-value, weights)")
 
 
 def configure(parser) -> None:

@@ -1,0 +1,52 @@
+"""Check every formula and worked example in Markdown notes, like a compiler.
+
+Checks chains of equalities ($32(5*5*8+1) = 6432$) link by link; formulas
+labelled as a quantity (Params = $...$, MACs: $...$, #MACs, a '- = $...$'
+continuation) under a heading or list item that names a layer type
+(convolution, depthwise, pointwise / 1x1, depthwise separable, dilated,
+strided, grouped) against the catalog; and numbers against the worked example
+above them (Input: 128x128x8, Filter = 5x5x8x32, padding = valid|same,
+stride = 2, dilation = 2). What cannot be parsed or placed is a note.
+Exit 0 when nothing is wrong, 1 when something is, 2 when a file cannot be read.
+
+examples:
+  symconv lint notes/convolution.md
+  symconv lint --format json notes/*.md
+"""
+
+from __future__ import annotations
+
+
+def configure(parser) -> None:
+    parser.add_argument("notes", metavar="NOTE.md", nargs="+", help="Markdown files to check")
+    parser.add_argument("--notation", metavar="N",
+                        help="another author's letters: mobilenet or cin-cout")
+    parser.add_argument("--alias", action="append", default=[], metavar="NAME=SYMBOL",
+                        help="read NAME as SYMBOL, e.g. --alias X=D_in (repeatable)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="report what is wrong only, not the notes")
+
+
+def run(args) -> int:
+    import json
+
+    from ..lint import lint_file
+    from ..parse import parse_aliases
+
+    aliases = parse_aliases(args.alias)
+    results = [lint_file(path, args.notation, aliases) for path in args.notes]
+    findings = [f for r in results for f in r.findings
+                if not (args.quiet and f.kind == "note")]
+    checked = sum(r.checked for r in results)
+    wrong = sum(r.wrong for r in results)
+    notes = sum(r.notes for r in results)
+    if args.format == "json":
+        print(json.dumps({"files": list(args.notes), "checked": checked, "wrong": wrong,
+                          "notes": notes, "findings": [f.to_json() for f in findings]},
+                         indent=2))
+    else:
+        for finding in findings:
+            print(finding.text())
+        files = f"{len(args.notes)} file{'s' * (len(args.notes) != 1)}"
+        print(f"{files}: {checked} checked, {wrong} wrong, {notes} note{'s' * (notes != 1)}")
+    return 1 if wrong else 0

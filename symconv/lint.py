@@ -1,0 +1,318 @@
+"""Linting a Markdown note: every formula and worked example that can be checked, is.
+
+- a chain of equalities (``$32(5*5*8+1) = 6432$``) must hold link by link;
+  a link between a formula and a number holds with the worked example's numbers;
+- a formula labelled as a quantity (``Params = $...$``) under a heading or list
+  item naming a layer type is checked against the catalog, symbolically, or
+  against the worked example's numbers when it is a number;
+- what cannot be parsed or placed is a note, never an error.
+
+>>> note = '''# Convolution
+... - Input: 128x128x8, Filter = 5x5x8x32, padding = valid
+... - MACs = $5*5*8*32*124*124*32$'''
+>>> print(lint_text(note, "conv.md").findings[0].text())
+conv.md:3: wrong: MACs = 3149004800, expected 98406400 (off by a factor of 32)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sympy
+
+from .check import LABELS, check_formula, compare
+from .errors import InputError
+from .layers import layer_class
+from .markdown import Formula, scan
+from .parse import Resolver, parse
+from .symbols import SYMBOLS
+
+_NOT_EQUALITY = re.compile(r"<|>|\\le\b|\\ge\b|\\leq|\\geq|\\neq|\\ne\b|\\lt\b|\\gt\b|≤|≥|≠|\\in\b"
+                           r"|\\sim\b|\\propto|\\to\b|\\rightarrow|\\Rightarrow|\\mapsto")
+_APPROX = re.compile(r"\\approx|≈|\\simeq|~=")
+_LABEL_LHS = re.compile(r"(?i)^\s*(?:\\text\{|\\mathrm\{|\\#|#)*\s*(params|parameters|macs|flops|"
+                        r"weights|mult-adds)\s*\}?\s*$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the lint report."""
+
+    path: str
+    line: int
+    kind: str            # "wrong" or "note"
+    message: str
+    formula: str = ""
+    quantity: str | None = None
+    given: object = None
+    expected: object = None
+    layer: str | None = None
+
+    def text(self) -> str:
+        return f"{self.path}:{self.line}: {self.kind}: {self.message}"
+
+    def to_json(self) -> dict:
+        from .output import as_json_value
+
+        return {"file": self.path, "line": self.line, "kind": self.kind, "layer": self.layer,
+                "message": self.message, "formula": self.formula, "quantity": self.quantity,
+                "given": as_json_value(self.given), "expected": as_json_value(self.expected)}
+
+
+@dataclass
+class LintResult:
+    findings: list[Finding] = field(default_factory=list)
+    checked: int = 0
+
+    @property
+    def wrong(self) -> int:
+        return sum(f.kind == "wrong" for f in self.findings)
+
+    @property
+    def notes(self) -> int:
+        return sum(f.kind == "note" for f in self.findings)
+
+
+def _show(expr) -> str:
+    return str(expr)
+
+
+def _layer(kind: str, options: dict, example: dict | None):
+    """The layer a formula is about: symbolic options of its kind, or the example's numbers."""
+    import dataclasses
+
+    from .layer_args import _option_value
+
+    cls = layer_class(kind)
+    fields = {f.name for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in ({} if example is not None else options).items():
+        if key in fields:
+            kwargs[key] = _option_value(key, str(value))
+    for key, value in (example or {}).items():
+        if key in fields:
+            kwargs[key] = value
+    return cls(**kwargs)
+
+
+def _example_values(kind: str | None, example: dict) -> dict:
+    """The example's numbers as symbol -> value, with the output size when it follows."""
+    values = {SYMBOLS[k]: sympy.Integer(v) for k, v in example.items()
+              if k in SYMBOLS and isinstance(v, int)}
+    if example.get("W_F") is not None and example.get("W_F") == example.get("H_F"):
+        values[SYMBOLS["K"]] = sympy.Integer(example["W_F"])
+    for option, names in (("stride", ("S_W", "S_H")), ("dilation", ("d_W", "d_H")),
+                          ("groups", ("g",))):
+        for name in names:
+            values[SYMBOLS[name]] = sympy.Integer(example.get(option, 1))
+    if isinstance(example.get("padding"), int):
+        values[SYMBOLS["P_W"]] = values[SYMBOLS["P_H"]] = sympy.Integer(example["padding"])
+    try:
+        shape = _layer(kind or "conv", {}, example).output_size
+    except (InputError, TypeError, ValueError):
+        return values
+    if shape.width.is_number and shape.height.is_number:
+        values[SYMBOLS["W_out"]], values[SYMBOLS["H_out"]] = shape.width, shape.height
+    return values
+
+
+def _split_chain(text: str) -> list[list[str]]:
+    """``a = b = c \\approx d`` -> ``[[a, b, c], [d]]``: the links that must hold exactly."""
+    text = re.sub(r"\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}|&|\\\\", " ", text).strip().rstrip(".,;")
+    runs = []
+    for run in _APPROX.split(text):
+        parts, depth, start = [], 0, 0
+        for i, c in enumerate(run):
+            depth += c in "({[" and 1 or (c in ")}]" and -1 or 0)
+            if c == "=" and depth == 0:
+                parts.append(run[start:i])
+                start = i + 1
+        parts.append(run[start:])
+        runs.append([p.strip() for p in parts])
+    return runs
+
+
+class Linter:
+    """Checks the formulas of one note; collects :class:`Finding` s."""
+
+    def __init__(self, path: str, resolver: Resolver):
+        self.path, self.resolver = path, resolver
+        self.result = LintResult()
+
+    def add(self, f: Formula, kind: str, message: str, **extra) -> None:
+        self.result.findings.append(Finding(self.path, f.line, kind, message, f.text,
+                                            layer=f.kind, **extra))
+
+    def lint(self, text: str) -> LintResult:
+        for formula in scan(text):
+            if formula.example.get("_conflict"):
+                self.add(formula, "note", f"worked example: {formula.example.pop('_conflict')}")
+            try:
+                self.formula(formula)
+            except InputError as error:  # a layer the example cannot build, and the like
+                self.add(formula, "note", f"cannot check {formula.text!r}: {error}")
+        return self.result
+
+    def formula(self, f: Formula) -> None:
+        if f.output_claim is not None:
+            return self.output_claim(f)
+        if _NOT_EQUALITY.search(f.text) or not f.text.strip():
+            return
+        runs = _split_chain(f.text)
+        if runs and runs[0] and _LABEL_LHS.match(runs[0][0]):  # $\text{MACs} = ...$
+            f.quantity = f.quantity or _quantity_word(runs[0][0])
+            runs[0] = runs[0][1:]
+        exprs: list[list[tuple[str, sympy.Expr | None]]] = []
+        for run in runs:
+            parsed = []
+            for part in run:
+                try:
+                    parsed.append((part, parse(part, resolver=self.resolver)))
+                except InputError as error:
+                    self.add(f, "note", f"cannot parse {part!r}: {error}")
+                    parsed.append((part, None))
+            exprs.append(parsed)
+        values = _example_values(f.kind, f.example)
+        for parsed in exprs:
+            for (ta, a), (tb, b) in zip(parsed, parsed[1:]):
+                if a is not None and b is not None:
+                    self.link(f, ta, a, tb, b, values)
+        if f.quantity:
+            items = [(t, e) for parsed in exprs for t, e in parsed if e is not None]
+            self.labelled(f, items)
+
+    def link(self, f: Formula, ta, a, tb, b, values) -> None:
+        """One link of a chain: two formulas, two numbers, or a formula and a number."""
+        if a.free_symbols and b.free_symbols and not (a.is_Symbol or b.is_Symbol):
+            result = compare(a, b)
+        elif a.free_symbols or b.free_symbols:
+            a, b = a.xreplace(values), b.xreplace(values)
+            if a.free_symbols or b.free_symbols:
+                return  # a definition such as W_out = ..., with no numbers to try
+            result = compare(a, b)
+        else:
+            result = compare(a, b)
+        self.result.checked += 1
+        if result.verdict == "correct":
+            return
+        if a.is_number and b.is_number:
+            message = f"{ta} = {tb} does not hold: the left side is {_show(a)}"
+            if ta.strip() != _show(a) and not f.quantity:
+                message += f", the right side {_show(b)}"
+        else:
+            message = f"{ta} = {tb} does not hold: left - right = {_show(result.difference)}"
+            if result.counterexample:
+                shown = ", ".join(f"{k}={v}" for k, v in result.counterexample.items())
+                message += (f" (at {shown}: {_show(result.given_value)} vs "
+                            f"{_show(result.expected_value)})")
+        self.add(f, "wrong", message, given=a, expected=b)
+
+    def labelled(self, f: Formula, items) -> None:
+        """A formula labelled as a quantity: check it against the catalog."""
+        label = LABELS[f.quantity]
+        if not items:
+            return
+        if f.kind is None:
+            self.add(f, "note", f"cannot place {label} = {f.text}: no heading or list item "
+                                f"above names a layer type", quantity=f.quantity)
+            return
+        symbolic = [(t, e) for t, e in items if e.free_symbols and not e.is_Symbol]
+        numbers = [(t, e) for t, e in items if not e.free_symbols]
+        if symbolic:
+            text, expr = symbolic[0]
+            layer = _layer(f.kind, f.options, None)
+            result = check_formula(expr, layer, f.quantity, self.resolver.identify)
+            self.result.checked += 1
+            if not result.ok:
+                self.add(f, "wrong", f"{label} = {_show(result.given)}, expected "
+                         f"{_show(result.expected)}{_why(result)}",
+                         quantity=f.quantity, given=result.given, expected=result.expected)
+        if numbers:
+            text, value = numbers[-1]
+            self.number(f, label, value)
+
+    def number(self, f: Formula, label: str, value) -> None:
+        if not {"W_F", "D_in"} <= set(f.example) and f.kind != "pointwise":
+            self.add(f, "note", f"cannot check {label} = {_show(value)}: no worked example "
+                                f"(Input: WxHxC, Filter = WxHxCinxCout) above fixes the numbers",
+                     quantity=f.quantity)
+            return
+        layer = _layer(f.kind, f.options, f.example)
+        expected = _numeric_expected(layer, f.quantity)
+        if expected is None or expected.free_symbols:
+            missing = ", ".join(sorted(s.name for s in getattr(expected, "free_symbols", ())))
+            self.add(f, "note", f"cannot check {label} = {_show(value)}: the worked example "
+                                f"does not fix {missing or 'this quantity'}", quantity=f.quantity)
+            return
+        self.result.checked += 1
+        if value != expected:
+            self.add(f, "wrong", f"{label} = {_show(value)}, expected {_show(expected)}"
+                                 f"{_factor(value, expected)}",
+                     quantity=f.quantity, given=value, expected=expected)
+
+    def output_claim(self, f: Formula) -> None:
+        if f.kind is None or "W_F" not in f.example:
+            return
+        shape = _layer(f.kind, f.options, f.example).output_size
+        expected = tuple(shape)[:len(f.output_claim)]
+        self.result.checked += 1
+        if tuple(sympy.Integer(v) for v in f.output_claim) != expected:
+            shown = "x".join(str(v) for v in f.output_claim)
+            want = "x".join(str(v) for v in expected)
+            self.add(f, "wrong", f"output size = {shown}, expected {want}",
+                     quantity="output-size", given=shown, expected=want)
+
+
+def _quantity_word(text: str) -> str:
+    word = _LABEL_LHS.match(text).group(1).lower()
+    return {"parameters": "params", "mult-adds": "macs"}.get(word, word)
+
+
+def _numeric_expected(layer, quantity: str):
+    from .check import expected_for
+
+    if quantity == "output-size":
+        return layer.output_size.elements
+    return expected_for(layer, quantity).expr
+
+
+def _factor(value, expected) -> str:
+    if expected == 0 or value == 0:
+        return ""
+    ratio = value / expected
+    if ratio.is_Integer or (1 / ratio).is_Integer:
+        return f" (off by a factor of {ratio})"
+    return f" (yours - expected = {value - expected})"
+
+
+def _why(result) -> str:
+    parts = list(result.hints)
+    if result.factor is not None:
+        parts.append(f"off by a factor of {result.factor}")
+    if not parts:
+        parts.append(f"yours - expected = {result.difference}")
+    return f" ({'; '.join(parts)})"
+
+
+def lint_text(text: str, path: str = "NOTE.md", notation: str | None = None,
+              aliases: dict[str, str] | None = None) -> LintResult:
+    """Lint the text of one Markdown note."""
+    return Linter(path, Resolver(notation, aliases)).lint(text)
+
+
+def lint_file(path: str, notation: str | None = None,
+              aliases: dict[str, str] | None = None) -> LintResult:
+    """Lint one Markdown file; an unreadable file is an :class:`InputError`."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a directory; give Markdown files") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text") from None
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror}") from None
+    return lint_text(text, path, notation, aliases)

@@ -1,0 +1,247 @@
+"""Reading a Markdown course note: its formulas, with the context that places them.
+
+:func:`scan` walks the note line by line and yields one :class:`Formula` per
+``$...$`` or ``$$...$$`` (and per plain-text ``Params = 6432``), each with the
+quantity its line labels (``Params =``, ``#MACs``, ``Parameters:``, a ``- = ...``
+continuation), the layer type named by the headings and list items above it,
+and the worked example (``Input: 128x128x8``, ``Filter = 5x5x8x32``,
+``padding = same``, ``stride = 2``) in force in its section. Nothing here
+parses a formula; :mod:`symconv.lint` checks them.
+
+>>> note = '''# Convolution
+... - Example: Input: 128x128x8, Filter = 5x5x8x32, padding = valid
+... - Params = $32(5*5*8+1) = 6432$'''
+>>> [(f.line, f.text, f.quantity, f.kind, f.example["D_out"]) for f in scan(note)]
+[(3, '32(5*5*8+1) = 6432', 'params', 'conv', 32)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+#: (pattern, layer name, options for a symbolic layer), first match wins.
+KINDS = (
+    (r"depth[- ]?wise[- ]separable|dw-sep|separable conv", "dw-sep", {}),
+    (r"depth[- ]?wise", "depthwise", {}),
+    (r"point[- ]?wise|\b1\s*[x×]\s*1\b", "pointwise", {}),
+    (r"\bgroup(?:ed)? conv", "grouped", {}),
+    (r"transposed|deconvolution|fractionally[- ]strided", "transposed-conv", {}),
+    (r"fully[- ]connected|\bdense\b", "dense", {}),
+    (r"dilated|atrous", "conv", {"dilation": "d"}),
+    (r"strided", "conv", {"stride": "S"}),
+    (r"convolution|\bconv\b", "conv", {}),
+)
+_KIND_RES = [(re.compile(p, re.I), name, opts) for p, name, opts in KINDS]
+
+#: label word -> quantity
+LABEL_WORDS = {
+    "params": "params", "parameters": "params", "parameter count": "params",
+    "weights": "weights", "macs": "macs", "mac count": "macs", "mult-adds": "macs",
+    "multiply-adds": "macs", "multiply-accumulates": "macs", "multiplications": "macs",
+    "flops": "flops", "output size": "output-size", "output shape": "output-size",
+    "output": "output-size",
+}
+_WORDS = "|".join(sorted((re.escape(w) for w in LABEL_WORDS), key=len, reverse=True))
+# A label just before a formula: "Params = ", "#MACs: ", "MACs (stride 2) = ", "number of parameters is".
+_LABEL_BEFORE = re.compile(
+    rf"(?i)(?:^|[^A-Za-z])\#?\s*(?P<w>{_WORDS})\b\s*(?:\([^()$]*\))?\s*(?:[:=]|is|are)?\s*$")
+_CONTINUE = re.compile(r"^\s*(?:[-*+]\s+)?=\s*$")
+_PER = re.compile(r"(?i)^\W*per\s+output\s+(?P<what>value|element|pixel|position|location)")
+_PLAIN = re.compile(rf"(?i)(?:^|[^A-Za-z#])\#?\s*(?P<w>{_WORDS})\b\s*[:=]\s*"
+                    r"(?P<f>\d[\d\s,.*x×·()+\-/^]*)")
+
+_DIMS = r"(\d+)\s*x\s*(\d+)(?:\s*x\s*(\d+))?(?:\s*x\s*(\d+))?"
+_EXAMPLE = {
+    "input": re.compile(rf"(?i)\binput(?:\s+size|\s+shape)?\s*[:=]\s*{_DIMS}"),
+    "filter": re.compile(rf"(?i)\b(?:filters?|kernel)(?:\s+size|\s+shape)?\s*[:=]\s*{_DIMS}"),
+    "padding": re.compile(r"(?i)\bpadding\s*[:=]?\s*(valid|same|full|\d+)\b"),
+    "stride": re.compile(r"(?i)\bstride\s*[:=]?\s*(\d+)\b"),
+    "dilation": re.compile(r"(?i)\bdilation(?:\s+rate)?\s*[:=]?\s*(\d+)\b"),
+    "groups": re.compile(r"(?i)\bgroups\s*[:=]\s*(\d+)\b"),
+    "filters": re.compile(r"(?i)\b(\d+)\s+filters\b|\b(?:output channels|D_out)\s*[:=]\s*(\d+)"),
+    "nobias": re.compile(r"(?i)\b(?:no|without)\s+bias"),
+}
+_OUTPUT_CLAIM = re.compile(rf"(?i)\boutput(?:\s+size|\s+shape)?\s*[:=]\s*{_DIMS}")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_WIKI = re.compile(r"\[\[[^\]]*\]\]")
+_CODE = re.compile(r"`[^`]*`")
+_MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$")
+
+
+@dataclass
+class Formula:
+    """One formula of a note, with what placed it."""
+
+    line: int
+    text: str
+    quantity: str | None = None         # params, macs, ..., from the label
+    kind: str | None = None             # a layer name from the registry
+    options: dict = field(default_factory=dict)   # symbolic options of the kind
+    example: dict = field(default_factory=dict)   # the worked example's numbers
+    output_claim: tuple | None = None   # Output: 124x124x32 (width, height, channels)
+    plain: bool = False                 # written without $...$
+
+
+@dataclass
+class _Frame:
+    rank: int                      # heading level 1-6; list items 10 + indent
+    kind: tuple | None = None      # (name, options)
+    example: dict | None = None    # only on headings (and the document root)
+
+
+def detect_kind(text: str) -> tuple[str, dict] | None:
+    """The layer type a heading or list item names (not counting ``[[links]]``)."""
+    text = _WIKI.sub(" ", text)
+    for field_re in (_EXAMPLE["input"], _EXAMPLE["filter"]):
+        text = field_re.sub(" ", text)
+    for pattern, name, opts in _KIND_RES:
+        if pattern.search(text):
+            return name, dict(opts)
+    return None
+
+
+def _flat(text: str) -> str:
+    """Text with LaTeX products and dollars flattened, so 5 \\times 5 reads as 5x5."""
+    text = re.sub(r"\\times|\\cdot|×|\*", "x", text)
+    return text.replace("$", " ").replace("\\,", "")
+
+
+def read_example(text: str, example: dict) -> dict:
+    """Update a worked example from one line; a second Input or Filter starts a new example."""
+    flat = _flat(text)
+    found = {k: r.search(flat) for k, r in _EXAMPLE.items()}
+    if (found["input"] and "W_in" in example) or (found["filter"] and "W_F" in example):
+        example = {}
+    example = dict(example)
+    if found["input"]:
+        dims = [int(d) for d in found["input"].groups() if d]
+        example.update(zip(("W_in", "H_in", "D_in"), dims))
+    if found["filter"]:
+        dims = [int(d) for d in found["filter"].groups() if d]
+        names = ("W_F", "H_F", "D_in", "D_out")
+        if len(dims) == 3 and "D_in" in example and dims[2] != example["D_in"]:
+            names = ("W_F", "H_F", "D_out")
+        for name, value in zip(names, dims):
+            if name == "D_in" and example.get("D_in", value) != value:
+                example["_conflict"] = f"the input has {example['D_in']} channels but the " \
+                                       f"filter {value}"
+            example[name] = value
+    if found["padding"]:
+        v = found["padding"].group(1).lower()
+        example["padding"] = int(v) if v.isdigit() else v
+    for key in ("stride", "dilation", "groups"):
+        if found[key]:
+            example[key] = int(found[key].group(1))
+    if found["filters"]:
+        example["D_out"] = int(next(g for g in found["filters"].groups() if g))
+    if found["nobias"]:
+        example["bias"] = False
+    return example
+
+
+def _segments(line: str):
+    """``(text, math)`` pairs: the text before each formula and the formula; a last (text, None)."""
+    pos = 0
+    for m in _MATH.finditer(line):
+        yield line[pos:m.start()], (m.group(1) if m.group(1) is not None else m.group(2)), m
+        pos = m.end()
+    yield line[pos:], None, None
+
+
+def _label(before: str) -> str | None:
+    m = _LABEL_BEFORE.search(before.replace("*", " ").replace("_", " ")[-80:])
+    return LABEL_WORDS[m.group("w").lower()] if m else None
+
+
+def scan(text: str):
+    """Yield every :class:`Formula` of a Markdown note, in order."""
+    frames = [_Frame(0, example={})]
+    last_label: str | None = None
+    pending: str | None = None       # "MACs:" at the end of a line labels the next formula
+    display: list[str] | None = None
+    display_start = 0
+    in_fence = False
+    for number, raw in enumerate(text.splitlines(), 1):
+        if _FENCE.match(raw):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        if display is not None:  # inside a $$ ... $$ block
+            if "$$" in raw:
+                display.append(raw.split("$$", 1)[0])
+                yield _place(frames, display_start, " ".join(display), pending or last_label)
+                last_label = pending or last_label
+                pending, display = None, None
+            else:
+                display.append(raw)
+            continue
+        line = _CODE.sub(" ", raw.replace("\t", "    "))
+        heading, item = _HEADING.match(line), _ITEM.match(line)
+        if heading:
+            level = len(heading.group(1))
+            frames = [f for f in frames if f.rank < level]
+            frames.append(_Frame(level, detect_kind(heading.group(2)), example={}))
+            last_label = pending = None
+            continue
+        if item:
+            rank = 10 + len(item.group(1))
+            frames = [f for f in frames if f.rank < rank]
+            frames.append(_Frame(rank, detect_kind(item.group(2))))
+        elif line.strip() and not line[:1].isspace():
+            frames = [f for f in frames if f.rank < 10]
+        section = next(f for f in reversed(frames) if f.example is not None)
+        section.example = read_example(line, section.example)
+        claim = _OUTPUT_CLAIM.search(_flat(line))
+        if claim and "$" not in line:
+            dims = tuple(int(d) for d in claim.groups() if d)
+            yield _place(frames, number, claim.group(0), "output-size", plain=True, claim=dims)
+        if line.count("$$") % 2 == 1:  # a display block opens here
+            before = line.split("$$", 1)[0]
+            pending = _label(before) or pending
+            display, display_start = [line.split("$$", 1)[1]], number
+            continue
+        found = False
+        for before, math, match in _segments(line):
+            if math is None:
+                if not found:
+                    plain = _PLAIN.search(_flat(before) if "$" not in line else "")
+                    if plain and not _OUTPUT_CLAIM.search(_flat(before)):
+                        quantity = LABEL_WORDS[plain.group("w").lower()]
+                        formula = plain.group("f").strip(" ,.;")
+                        yield _place(frames, number, formula, quantity, plain=True)
+                        last_label = quantity
+                if _label(before) and not found:
+                    pending = _label(before)
+                break
+            found = True
+            label = _label(before)
+            if label is None and (_CONTINUE.match(before) or before.strip() == ""
+                                  and math.lstrip().startswith("=")):
+                label = last_label
+            elif label is None and pending and not before.strip(" -*+"):
+                label = pending
+            rest = line[match.end():]
+            per = _PER.match(rest)
+            if per and label in ("macs", "flops"):
+                unit = "value" if per.group("what") in ("value", "element") else "pixel"
+                label = f"{label}-per-output-{unit}" if label == "macs" else label
+            yield _place(frames, number, math.strip(), label)
+            if label:
+                last_label = label.split("-per-")[0]
+            pending = None
+    if display is not None:
+        yield _place(frames, display_start, " ".join(display), pending or last_label)
+
+
+def _place(frames, line, text, quantity, plain=False, claim=None) -> Formula:
+    kind = next((f.kind for f in reversed(frames) if f.kind), None)
+    example: dict = {}
+    for f in frames:
+        if f.example:
+            example.update(f.example)
+    return Formula(line, text, quantity, kind[0] if kind else None,
+                   dict(kind[1]) if kind else {}, example, claim, plain)
