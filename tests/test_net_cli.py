@@ -1,0 +1,138 @@
+"""`symconv net`: formats, sweeps, the zoo by name, a user's spec file, bad input (exit 2)."""
+
+import json
+
+import pytest
+import sympy
+
+from symconv.cli import main
+from symconv.netexpr import parse_arith, parse_number_value
+from symconv.netsweep import parse_sweep, sweep
+from symconv.errors import InputError
+from symconv.spec import load_zoo
+from symconv.symbols import alpha
+
+
+def run(capsys, *argv):
+    code = main(["net", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_numeric(capsys):
+    code, out, err = run(capsys, "mobilenet-v1", "H=224", "W=224", "alpha=1", "--format", "json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["total"]["macs"] == 568_740_352
+    assert data["total"]["params"] == 4_231_976
+    assert data["total"]["weights"] == 4_209_088
+    assert data["layers"][0]["label"] == "conv1"
+    assert data["layers"][0]["output"] == {"width": 112, "height": 112, "channels": 32}
+    assert sum(layer["macs"] for layer in data["layers"]) == data["total"]["macs"]
+    assert sum(layer["params"] for layer in data["layers"]) == data["total"]["params"]
+
+
+def test_json_symbolic_has_expr_and_latex(capsys):
+    code, out, _ = run(capsys, "mobilenet-v1", "--assume-divisible", "--format", "json")
+    total = json.loads(out)["total"]
+    assert total["macs"]["expr"] == "10752*H*W*alpha**2 + 1125*H*W*alpha/2 + 1024000*alpha"
+    assert "\\alpha" in total["macs"]["latex"]
+    assert total["biases"] == 1000
+
+
+def test_text_table_and_totals(capsys):
+    code, out, _ = run(capsys, "resnet-50", "H=224", "W=224")
+    assert code == 0
+    assert "4,089,184,256" in out and "25,557,032" in out
+    assert "% MACs" in out
+    assert "conv5.add" in out
+
+
+def test_totals_only_and_closed_form(capsys):
+    code, out, _ = run(capsys, "resnet-50", "--assume-divisible", "--totals")
+    assert code == 0
+    assert "81456⋅H⋅W + 2048000" in out
+    assert "conv5.add" not in out
+
+
+@pytest.mark.parametrize("fmt, needle", [("markdown", "| conv1 | conv |"), ("latex", r"\begin{tabular}")])
+def test_markdown_and_latex(capsys, fmt, needle):
+    code, out, _ = run(capsys, "mobilenet-v1", "H=224", "W=224", "alpha=0.5", "--format", fmt)
+    assert code == 0 and needle in out
+    assert "149{,}497{,}088" in out
+
+
+def test_user_spec_file(tmp_path, capsys):
+    spec = tmp_path / "mine.toml"
+    spec.write_text('name = "mine"\n[[layers]]\ntype = "conv"\nD_out = 16\nK = 3\npadding = 1\n'
+                    '[[layers]]\ntype = "global-avg-pool"\n[[layers]]\ntype = "dense"\nD_out = 10\n')
+    code, out, _ = run(capsys, str(spec), "H=32", "W=32", "--format", "json")
+    data = json.loads(out)
+    assert data["network"] == "mine"
+    assert data["total"]["macs"] == 3 * 9 * 16 * 32 * 32 + 160
+
+
+def test_sweep_equals_one_analysis_per_point(capsys):
+    code, out, _ = run(capsys, "resnet-50", "--sweep", "H=W=96..512:32", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)["rows"]
+    assert [r["H"] for r in rows] == list(range(96, 513, 32))
+    net = load_zoo("resnet-50")
+    for r in rows[::5]:
+        total = net.analyse({"H": r["H"], "W": r["W"]}).total
+        assert r["macs"] == total["macs"] and r["params"] == total["params"]
+    assert rows[4]["macs"] == 4_089_184_256
+
+
+def test_sweep_text_and_alpha(capsys):
+    code, out, _ = run(capsys, "mobilenet-v1", "H=224", "W=224", "--sweep", "alpha=0.25..1:0.25")
+    assert code == 0
+    for value in ("41,030,272", "149,497,088", "325,400,448", "568,740,352"):
+        assert value in out
+
+
+def test_sweep_non_divisible_sizes_use_the_floor_formula():
+    net = load_zoo("mobilenet-v1")
+    names, points = parse_sweep("H=W=97..101")
+    rows = sweep(net, names, points, {"alpha": 1})
+    for row in rows:
+        assert row["macs"] == net.analyse({"H": row["H"], "W": row["W"], "alpha": 1}).total["macs"]
+
+
+def test_list(capsys):
+    code, out, _ = run(capsys, "--list")
+    assert code == 0 and "mobilenet-v1" in out and "vgg-16" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["nosuch"], "neither a spec file nor a built-in network"),
+    (["mobilenet-v1", "Q=3"], "unknown name 'Q'"),
+    (["mobilenet-v1", "H=-3"], "H must be a positive number"),
+    (["mobilenet-v1", "H=224", "W=224", "alpha=0.3"], "layer conv1 (conv): D_out must be a whole"),
+    (["resnet-50", "--sweep", "H=W=96"], "--sweep takes"),
+    (["resnet-50", "--sweep", "H=512..96"], "START <= STOP"),
+    (["resnet-50", "H=224", "--sweep", "H=96..128:32"], "both swept and given"),
+    ([], "give a spec file"),
+])
+def test_bad_input_exits_2_with_one_line(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_syntax_error_from_the_command_line(tmp_path, capsys):
+    spec = tmp_path / "broken.toml"
+    spec.write_text('[[layers]]\ntype = "conv"\nD_out = = 3\n')
+    code, _, err = run(capsys, str(spec))
+    assert code == 2 and f"{spec}:3:" in err
+
+
+def test_arith_parser():
+    assert parse_arith("2*(alpha + 1)/4", {"alpha": alpha}) == (alpha + 1) / 2
+    assert parse_arith("-3 + 5") == 2
+    for bad in ("1 +", "(1", "2 ** 3", "__import__('os')", "x", "1/0", "1" * 300, "3 4"):
+        with pytest.raises(InputError):
+            parse_arith(bad)
+    assert parse_number_value("0.75", "alpha") == sympy.Rational(3, 4)
+    with pytest.raises(InputError):
+        parse_number_value("1e9", "H")
