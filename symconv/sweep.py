@@ -12,8 +12,8 @@ applied to whole columns of sizes, instead of ``subs`` per configuration:
 >>> evaluate(macs, {D_in: [3, 16], D_out: [8, 32], W_in: [32, 224], H_in: [32, 224]}).tolist()
 [221184, 231211008]
 
-Results are exact integers while every intermediate value stays below 2**53
-(products of sizes are computed in int64, floor and ceiling of quotients in float64).
+Integer formulas stay in int64: ``floor(p/q)`` of integers is compiled to ``p // q``,
+so results are exact while they stay below 2**63. Other quotients are float64.
 """
 
 from __future__ import annotations
@@ -26,14 +26,46 @@ import sympy
 from .errors import InputError
 
 
+#: rows per block: small enough that a block's temporaries stay in the CPU cache.
+BLOCK = 1 << 16
+
+
+def _integer_printer():
+    """numpy code where ``floor(p/q)`` of integers is ``p // q`` (and ``ceiling`` likewise),
+    so integer formulas never pass through floats."""
+    from sympy.printing.numpy import NumPyPrinter
+
+    class IntegerDivisionPrinter(NumPyPrinter):
+        def _quotient(self, expr):
+            num, den = sympy.fraction(expr.args[0])
+            if den != 1 and num.is_integer and den.is_integer:
+                return self._print(num), self._print(den)
+            return None
+
+        def _print_floor(self, expr):
+            q = self._quotient(expr)
+            return f"(({q[0]})//({q[1]}))" if q else super()._print_floor(expr)
+
+        def _print_ceiling(self, expr):
+            q = self._quotient(expr)
+            return f"(-((-({q[0]}))//({q[1]})))" if q else super()._print_ceiling(expr)
+
+    return IntegerDivisionPrinter({"fully_qualified_modules": False, "inline": True,
+                                   "allow_unknown_functions": True, "user_functions": {}})
+
+
 @lru_cache(maxsize=512)
 def _compiled(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]):
-    return sympy.lambdify(symbols, expr, modules="numpy")
+    return sympy.lambdify(symbols, expr, modules="numpy", printer=_integer_printer())
 
 
-def evaluate(expr: sympy.Expr, columns: Mapping[sympy.Symbol, Sequence]):
+def evaluate(expr: sympy.Expr, columns: Mapping[sympy.Symbol, Sequence], threads: int = 2):
     """``expr`` at every row of ``columns`` (symbol -> equal-length sequences or scalars),
-    as a numpy array (int64 when every value is a whole number)."""
+    as a numpy array: int64 when the formula is integer-valued, else float64.
+
+    The rows are cut into cache-sized blocks and evaluated by ``threads`` threads
+    (numpy releases the GIL); an integer-valued formula gives int64.
+    """
     import numpy as np
 
     expr = sympy.Integer(expr) if isinstance(expr, int) else expr
@@ -42,15 +74,61 @@ def evaluate(expr: sympy.Expr, columns: Mapping[sympy.Symbol, Sequence]):
         names = ", ".join(sorted(s.name for s in missing))
         raise InputError(f"give values for {names} to evaluate {expr}")
     symbols = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
-    arrays = [np.asarray(columns[s], dtype=np.int64 if s.is_integer else float) for s in symbols]
+    arrays = [np.asarray(columns[s]) for s in symbols]
     lengths = {a.size for a in arrays if a.ndim}
     if len(lengths) > 1:
         raise InputError(f"columns differ in length: {sorted(lengths)}")
     size = lengths.pop() if lengths else 1
-    result = np.asarray(_compiled(expr, symbols)(*arrays))
-    result = np.broadcast_to(result, (size,)) if result.ndim == 0 else result
-    if result.dtype.kind == "f":
-        rounded = np.rint(result)
-        if np.all(np.abs(result - rounded) < 1e-6):
-            return rounded.astype(np.int64)
+    function = _compiled(expr, symbols)
+    integer = bool(expr.is_integer)
+    out = np.empty(size, dtype=np.int64 if integer else float)
+
+    def block(start: int) -> None:
+        value = function(*(a[start:start + BLOCK] if a.ndim else a for a in arrays))
+        if integer and np.asarray(value).dtype.kind == "f":  # a quotient that divides exactly
+            value = np.rint(value)
+        out[start:start + BLOCK] = value
+
+    starts = range(0, size, BLOCK)
+    if threads > 1 and size > BLOCK:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(block, starts))
+    else:
+        for start in starts:
+            block(start)
+    return out
+
+
+def grid(expr: sympy.Expr, axes: Mapping[sympy.Symbol, Sequence]):
+    """``expr`` over the Cartesian product of ``axes`` (symbol -> values): an array with one
+    dimension per axis, in the order given.
+
+    Each sub-expression is computed by numpy broadcasting over only the axes it
+    depends on, so ``floor((W_in - W_F + 2)/S_W)`` costs ``|W_in| |W_F| |S_W|``
+    operations, not one per configuration; only the final products span the grid.
+
+    >>> from symconv.symbols import D_in, D_out
+    >>> grid(D_in * D_out + 1, {D_in: [1, 2], D_out: [10, 20, 30]}).tolist()
+    [[11, 21, 31], [21, 41, 61]]
+    """
+    import numpy as np
+
+    expr = sympy.Integer(expr) if isinstance(expr, int) else expr
+    missing = expr.free_symbols - set(axes)
+    if missing:
+        names = ", ".join(sorted(s.name for s in missing))
+        raise InputError(f"give values for {names} to evaluate {expr}")
+    order = list(axes)
+    shape = [len(axes[s]) for s in order]
+    symbols = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
+    arrays = []
+    for s in symbols:
+        dims = [1] * len(order)
+        dims[order.index(s)] = -1
+        arrays.append(np.asarray(axes[s]).reshape(dims))
+    result = np.broadcast_to(_compiled(expr, symbols)(*arrays), shape)
+    if expr.is_integer and result.dtype.kind == "f":
+        return np.rint(result).astype(np.int64)
     return result

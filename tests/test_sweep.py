@@ -40,3 +40,19 @@ def test_missing_and_mismatched_columns_are_input_errors():
         evaluate(D_in * D_out, {D_in: [1, 2]})
     with pytest.raises(InputError, match="differ in length"):
         evaluate(D_in * D_out, {D_in: [1, 2], D_out: [1, 2, 3]})
+
+
+def test_grid_equals_per_configuration_layers():
+    import itertools
+
+    from symconv.sweep import grid
+
+    axes = {D_in: [1, 3, 8], D_out: [2, 5], W_F: [1, 3, 5], H_F: [2, 3], W_in: [9, 16, 31],
+            H_in: [7, 12], S_W: [1, 2, 3], S_H: [1, 2]}
+    layer = Conv(stride=(S_W, S_H), padding="same")
+    values = grid(layer.from_input(layer.macs), axes)
+    assert values.shape == (3, 2, 3, 2, 3, 2, 3, 2)
+    for index in itertools.product(*(range(len(v)) for v in axes.values())):
+        row = {s.name: v[i] for (s, v), i in zip(axes.items(), index)}
+        one = Conv(stride=(row.pop("S_W"), row.pop("S_H")), padding="same", **row)
+        assert values[index] == one.macs
