@@ -164,13 +164,16 @@ class Linter:
             f.quantity = f.quantity or _quantity_word(runs[0][0])
             runs[0] = runs[0][1:]
         exprs: list[list[tuple[str, sympy.Expr | None]]] = []
+        noted = False
         for run in runs:
             parsed = []
             for part in run:
                 try:
                     parsed.append((part, parse(part, resolver=self.resolver)))
                 except InputError as error:
-                    self.add(f, "note", f"cannot parse {part!r}: {error}")
+                    if not noted:  # one note per formula
+                        self.add(f, "note", f"cannot parse ${part}$: {error}")
+                    noted = True
                     parsed.append((part, None))
             exprs.append(parsed)
         values = _example_values(f.kind, f.example)

@@ -45,7 +45,9 @@ LABEL_WORDS = {
 _WORDS = "|".join(sorted((re.escape(w) for w in LABEL_WORDS), key=len, reverse=True))
 # A label just before a formula: "Params = ", "#MACs: ", "MACs (stride 2) = ", "number of parameters is".
 _LABEL_BEFORE = re.compile(
-    rf"(?i)(?:^|[^A-Za-z])\#?\s*(?P<w>{_WORDS})\b\s*(?:\([^()$]*\))?\s*(?:[:=]|is|are)?\s*$")
+    rf"(?i)(?:^|[^A-Za-z])\#?\s*(?P<w>{_WORDS})\b\s*"
+    r"(?:per\s+output\s+(?P<per>value|element|pixel|position|location)\s*)?"
+    r"(?:\([^()$]*\))?\s*(?:[:=]|is|are)?\s*$")
 _CONTINUE = re.compile(r"^\s*(?:[-*+]\s+)?=\s*$")
 _PER = re.compile(r"(?i)^\W*per\s+output\s+(?P<what>value|element|pixel|position|location)")
 _PLAIN = re.compile(rf"(?i)(?:^|[^A-Za-z#])\#?\s*(?P<w>{_WORDS})\b\s*[:=]\s*"
@@ -151,9 +153,16 @@ def _segments(line: str):
     yield line[pos:], None, None
 
 
+def _per(quantity: str | None, what: str | None) -> str | None:
+    """``macs`` per output value or pixel -> ``macs-per-output-value`` / ``-pixel``."""
+    if quantity != "macs" or not what:
+        return quantity
+    return f"macs-per-output-{'value' if what.lower() in ('value', 'element') else 'pixel'}"
+
+
 def _label(before: str) -> str | None:
     m = _LABEL_BEFORE.search(before.replace("*", " ").replace("_", " ")[-80:])
-    return LABEL_WORDS[m.group("w").lower()] if m else None
+    return _per(LABEL_WORDS[m.group("w").lower()], m.group("per")) if m else None
 
 
 def scan(text: str):
@@ -173,13 +182,17 @@ def scan(text: str):
         if display is not None:  # inside a $$ ... $$ block
             if "$$" in raw:
                 display.append(raw.split("$$", 1)[0])
-                yield _place(frames, display_start, " ".join(display), pending or last_label)
+                yield _place(frames, display_start, " ".join(display), pending)
                 last_label = pending or last_label
                 pending, display = None, None
             else:
                 display.append(raw)
             continue
         line = _CODE.sub(" ", raw.replace("\t", "    "))
+        if line.strip():  # "MACs:" labels the formula on the next line only
+            carry, pending = pending, None
+        else:
+            carry = pending
         heading, item = _HEADING.match(line), _ITEM.match(line)
         if heading:
             level = len(heading.group(1))
@@ -201,7 +214,7 @@ def scan(text: str):
             yield _place(frames, number, claim.group(0), "output-size", plain=True, claim=dims)
         if line.count("$$") % 2 == 1:  # a display block opens here
             before = line.split("$$", 1)[0]
-            pending = _label(before) or pending
+            pending = _label(before) or carry
             display, display_start = [line.split("$$", 1)[1]], number
             continue
         found = False
@@ -222,19 +235,16 @@ def scan(text: str):
             if label is None and (_CONTINUE.match(before) or before.strip() == ""
                                   and math.lstrip().startswith("=")):
                 label = last_label
-            elif label is None and pending and not before.strip(" -*+"):
-                label = pending
-            rest = line[match.end():]
-            per = _PER.match(rest)
-            if per and label in ("macs", "flops"):
-                unit = "value" if per.group("what") in ("value", "element") else "pixel"
-                label = f"{label}-per-output-{unit}" if label == "macs" else label
+            elif label is None and carry and not before.strip(" -*+"):
+                label = carry
+            per = _PER.match(line[match.end():])
+            label = _per(label, per.group("what") if per else None)
             yield _place(frames, number, math.strip(), label)
             if label:
                 last_label = label.split("-per-")[0]
-            pending = None
+            carry = None
     if display is not None:
-        yield _place(frames, display_start, " ".join(display), pending or last_label)
+        yield _place(frames, display_start, " ".join(display), pending)
 
 
 def _place(frames, line, text, quantity, plain=False, claim=None) -> Formula:
