@@ -1,0 +1,95 @@
+"""The pieces a network is made of: catalog layers, sequences, residual and concat blocks.
+
+Plain frozen data; :mod:`symconv.propagate` gives them shapes and counts.
+
+>>> layer("conv", D_out=64, K=3)
+LayerSpec(type='conv', options=(('D_out', 64), ('K', 3)), name=None, repeat=1)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+import sympy
+
+from .layers import Shape
+
+#: Network-level operations that are not catalog layers (no parameters, no MACs).
+NETWORK_OPS = {"flatten": "reshape a W x H x C map into a vector of W H C features"}
+_MAX_NESTING = 50
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """A catalog layer (or ``flatten``) with its options; sizes come from the previous layer."""
+
+    type: str
+    options: tuple = ()
+    name: str | None = None
+    repeat: int = 1
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """Layers one after another (a named block, or a run to repeat as a whole)."""
+
+    layers: tuple
+    name: str | None = None
+    repeat: int = 1
+
+
+@dataclass(frozen=True)
+class Residual:
+    """``body(x) + shortcut(x)``; no shortcut layers means the identity."""
+
+    body: tuple
+    shortcut: tuple = ()
+    name: str | None = None
+    repeat: int = 1
+
+
+@dataclass(frozen=True)
+class Concat:
+    """Branches on the same input whose outputs are stacked on channels (Inception, DenseNet).
+
+    A branch with no layers passes its input through (DenseNet keeps its input this way).
+    """
+
+    branches: tuple
+    name: str | None = None
+    repeat: int = 1
+
+
+Node = Union[LayerSpec, Sequence, Residual, Concat]
+
+
+def layer(type: str, name: str | None = None, repeat: int = 1, **options) -> LayerSpec:
+    """A :class:`LayerSpec` from keyword options: ``layer("conv", D_out=64, K=3, padding=1)``."""
+    return LayerSpec(type, tuple(sorted(options.items())), name, repeat)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One layer's place and counts in an analysed network."""
+
+    label: str
+    type: str
+    input: Shape
+    output: Shape
+    weights: sympy.Expr
+    biases: sympy.Expr
+    bn_affine: sympy.Expr
+    bn_buffers: sympy.Expr
+    macs: sympy.Expr
+
+    @property
+    def params(self) -> sympy.Expr:
+        return self.weights + self.biases + self.bn_affine
+
+    @property
+    def flops(self) -> sympy.Expr:
+        return 2 * self.macs
+
+    def value(self, key: str) -> sympy.Expr:
+        return getattr(self, key)

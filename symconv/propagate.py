@@ -1,0 +1,198 @@
+"""Shape propagation: each layer's input is the previous output; blocks check their shapes.
+
+The walk is a loop over each list of nodes (a 10,000-layer network is data, not
+recursion); only nesting (a residual's body, a concat's branches) recurses, to a
+limited depth. Every layer is built at its real input size, so its counts use
+the computed output size; identical layers on identical inputs are built once.
+
+>>> from symconv.netnodes import layer
+>>> from symconv.layers import Shape
+>>> w = _Walker({})
+>>> out, _ = w.walk([layer("conv", D_out=8, K=3, stride=2)], Shape(9, 9, 3), "", (1, 1))
+>>> tuple(out), w.rows[0].macs
+((4, 4, 8), 3456)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterable
+
+import sympy
+
+from .errors import InputError
+from .layers import Dense, GlobalAvgPool, Shape, TransposedConv, layer_class
+from .netnodes import _MAX_NESTING, NETWORK_OPS, Concat, LayerSpec, Residual, Row, Sequence
+
+
+def _equal(a, b) -> bool:
+    """Do two sizes agree for every valid input? Structurally, by expansion, or at sample points."""
+    if a == b:
+        return True
+    diff = sympy.expand(sympy.Integer(a) - b if isinstance(a, int) else a - b)
+    if diff.is_number:
+        return diff == 0
+    free = sorted(diff.free_symbols, key=str)
+    for sample in (224, 225, 97, 512, 31, 1000):
+        point = {s: (sample if s.is_integer else sympy.Rational(sample, 256)) for s in free}
+        if diff.xreplace(point) != 0:
+            return False
+    return True
+
+
+def _shape_text(shape: Shape) -> str:
+    return " x ".join(str(v) for v in shape)
+
+
+class _Walker:
+    """Propagates shapes through the nodes and collects the rows."""
+
+    def __init__(self, values: dict):
+        self.values = values
+        self.rows: list[Row] = []
+        self.cache: dict = {}
+        self.strides: set = set()
+
+    def subst(self, value):
+        if isinstance(value, sympy.Basic):
+            return value.xreplace(self.values) if self.values else value
+        if isinstance(value, tuple):
+            return tuple(self.subst(v) for v in value)
+        return value
+
+    def walk(self, nodes: Iterable, shape: Shape, prefix: str, scale, depth: int = 0):
+        nodes = list(nodes)
+        if depth > _MAX_NESTING:
+            raise InputError(f"{prefix or 'the network'}: blocks nest deeper than {_MAX_NESTING} levels")
+        for index, node in enumerate(nodes, 1):
+            repeat = self.subst(node.repeat)
+            if isinstance(repeat, sympy.Basic) and repeat.is_Integer:
+                repeat = int(repeat)
+            segment = node.name or str(index)
+            if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
+                raise InputError(f"layer {prefix}{segment}: repeat must be a whole number >= 1, "
+                                 f"not {repeat}")
+            for k in range(1, repeat + 1):
+                label = prefix + segment + (f"#{k}" if repeat > 1 else "")
+                shape, scale = self.node(node, shape, label, scale, depth)
+        return shape, scale
+
+    def node(self, node, shape: Shape, label: str, scale, depth: int):
+        if isinstance(node, LayerSpec):
+            return self.leaf(node, shape, label, scale)
+        if isinstance(node, Sequence):
+            self._nonempty(node.layers, label, "a block")
+            return self.walk(node.layers, shape, label + ".", scale, depth + 1)
+        if isinstance(node, Residual):
+            self._nonempty(node.body, label, "a residual body")
+            out, out_scale = self.walk(node.body, shape, label + ".", scale, depth + 1)
+            side = shape
+            if node.shortcut:
+                side, _ = self.walk(node.shortcut, shape, label + ".s", scale, depth + 1)
+            for axis, a, b in zip(("width", "height", "channels"), out, side):
+                if not _equal(a, b):
+                    what = "projection shortcut" if node.shortcut else "identity shortcut (input)"
+                    raise InputError(
+                        f"layer {label} (residual): shape mismatch: the body gives "
+                        f"{_shape_text(out)} but the {what} gives {_shape_text(side)} "
+                        f"({axis} {a} vs {b}); add a projection shortcut or fix the strides")
+            zero = sympy.Integer(0)
+            self.rows.append(Row(label + ".add", "add", out, out, zero, zero, zero, zero, zero))
+            return out, out_scale
+        if isinstance(node, Concat):
+            self._nonempty(node.branches, label, "a concatenation")
+            outs, end_scale = [], scale
+            for j, branch in enumerate(node.branches, 1):
+                if branch:
+                    out, s = self.walk(branch, shape, f"{label}.b{j}.", scale, depth + 1)
+                else:
+                    out, s = shape, scale
+                end_scale = s if j == 1 else end_scale
+                outs.append(out)
+            for j, out in enumerate(outs[1:], 2):
+                for axis, a, b in zip(("width", "height"), outs[0], out):
+                    if not _equal(a, b):
+                        raise InputError(
+                            f"layer {label} (concat): shape mismatch: branch 1 gives "
+                            f"{_shape_text(outs[0])} but branch {j} gives {_shape_text(out)} "
+                            f"({axis} {a} vs {b}); branches must agree on width and height")
+            out = Shape(outs[0].width, outs[0].height, sympy.Add(*(o.channels for o in outs)))
+            zero = sympy.Integer(0)
+            self.rows.append(Row(label + ".concat", "concat", shape, out, zero, zero, zero, zero, zero))
+            return out, end_scale
+        raise InputError(f"layer {label}: not a layer or block: {node!r}")
+
+    @staticmethod
+    def _nonempty(items, label: str, what: str) -> None:
+        if not items:
+            raise InputError(f"layer {label}: {what} needs at least one layer")
+
+    def leaf(self, spec: LayerSpec, shape: Shape, label: str, scale):
+        key = (spec.type, spec.options, tuple(shape))
+        if key not in self.cache:
+            try:
+                self.cache[key] = self.build(spec, shape)
+            except InputError as error:
+                raise InputError(f"layer {label} ({spec.type}): {error}") from None
+        built, out = self.cache[key]
+        zero = sympy.Integer(0)
+        if built is None:  # flatten
+            self.rows.append(Row(label, spec.type, shape, out, zero, zero, zero, zero, zero))
+            return out, None
+        self.rows.append(Row(label, spec.type, shape, out, built.weights, built.biases,
+                             built.affine, built.buffers, built.macs))
+        if scale is None or isinstance(built, (Dense, GlobalAvgPool)):
+            return out, None
+        stride = getattr(built, "stride", (sympy.Integer(1), sympy.Integer(1)))
+        if all(s.is_Integer for s in stride):
+            if isinstance(built, TransposedConv):
+                scale = (scale[0] / stride[0], scale[1] / stride[1])
+            else:
+                scale = (scale[0] * stride[0], scale[1] * stride[1])
+            self.strides.add(scale)
+        return out, scale
+
+    def build(self, spec: LayerSpec, shape: Shape):
+        width, height, channels = shape
+        options = {k: self.subst(v) for k, v in spec.options}
+        if spec.type in NETWORK_OPS:
+            if options:
+                raise InputError(f"flatten takes no options, not {', '.join(options)}")
+            return None, Shape(sympy.Integer(1), sympy.Integer(1), width * height * channels)
+        try:
+            cls = layer_class(spec.type)
+        except InputError:
+            known = ", ".join([*_layer_names(), *NETWORK_OPS])
+            raise InputError(f"unknown layer {spec.type!r}; known layers: {known}") from None
+        fields = {f.name for f in dataclasses.fields(cls)}
+        if "K" in options:
+            if "W_F" not in fields:
+                raise InputError("has no kernel size (K)")
+            side = options.pop("K")
+            options.setdefault("W_F", side)
+            options.setdefault("H_F", side)
+        given = {name: options.pop(name) for name in ("D_in", "W_in", "H_in") if name in options}
+        unknown = sorted(set(options) - fields)
+        if unknown:
+            allowed = sorted(fields - {"D_in", "W_in", "H_in"} | ({"K"} if "W_F" in fields else set()))
+            raise InputError(f"unknown option {unknown[0]!r}; {spec.type} takes "
+                             f"{', '.join(allowed) or 'no options'}")
+        if cls is Dense and not (_equal(width, 1) and _equal(height, 1)):
+            raise InputError(f"a dense layer needs a vector but its input is a {_shape_text(shape)} "
+                             "feature map; add flatten or global-avg-pool before it")
+        actual = {"D_in": channels, "W_in": width, "H_in": height}
+        for name, value in given.items():
+            if name not in fields:
+                raise InputError(f"unknown option {name!r}; its input size comes from the previous layer")
+            if not _equal(value, actual[name]):
+                raise InputError(f"shape mismatch: {name}={value} is given but the previous "
+                                 f"layer's output has {actual[name]}")
+        options.update({name: value for name, value in actual.items() if name in fields})
+        built = cls(**options)
+        return built, built.output_size
+
+
+def _layer_names():
+    from .layers import REGISTRY
+
+    return list(REGISTRY)
