@@ -9,7 +9,9 @@ work. Exit codes: 0 done, 1 a checked formula is wrong, 2 bad input or usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import io
 import sys
 
 from .errors import InputError
@@ -27,6 +29,9 @@ COMMANDS = {
 }
 
 FORMATS = ("text", "latex", "markdown", "json")
+
+#: commands whose output depends on their arguments alone: their output is cached on disk.
+PURE_COMMANDS = frozenset({"layers", "show", "ratio", "eval"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,6 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one ``symconv`` command; return its exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    cacheable = bool(argv) and argv[0] in PURE_COMMANDS and not {"-h", "--help"} & set(argv)
+    if cacheable:
+        from . import cache
+
+        cacheable = cache.enabled()
+        stored = cache.load(argv) if cacheable else None
+        if stored is not None:
+            sys.stdout.write(stored)
+            return 0
     parser = build_parser()
     try:
         args, extra = parser.parse_known_args(argv)
@@ -74,7 +89,17 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as stop:  # --help, or a usage error already printed
         return int(stop.code or 0)
     try:
-        return int(args.run(args))
+        if not cacheable:
+            return int(args.run(args))
+        output = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(output):
+                code = int(args.run(args))
+        finally:
+            sys.stdout.write(output.getvalue())
+        if code == 0:
+            cache.store(argv, output.getvalue())
+        return code
     except InputError as error:
         print(f"symconv {args.command}: error: {error}", file=sys.stderr)
         return 2
