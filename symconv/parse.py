@@ -63,17 +63,20 @@ _TIMES = {"times", "cdot", "ast", "bullet"}
 _OPEN = {"(": ")", "[": "]", "{": "}", "\\lfloor": "\\rfloor", "\\lceil": "\\rceil",
          "\\{": "\\}", "\\langle": "\\rangle"}
 _CLOSE = set(_OPEN.values())
+#: plain-text functions, always written with parentheses: floor(x), ceil(x)
+_FUNCTIONS = {"floor": sympy.floor, "ceil": sympy.ceiling, "ceiling": sympy.ceiling,
+              "sqrt": sympy.sqrt}
 _UNICODE = {"×": "*", "·": "*", "⋅": "*", "∗": "*", "−": "-", "÷": "/", "⌊": "\\lfloor",
             "⌋": "\\rfloor", "⌈": "\\lceil", "⌉": "\\rceil", "\u00a0": " ", "\u2009": " ",
             "\u202f": " "}
-_NUMBER = re.compile(r"\d{1,3}(?:(?:,|\\,|\{,\}|\u2009|\u202f)\d{3})+(?!\d)|\d+(?:\.\d+)?")
-_PRODUCT_X = re.compile(r"\s*[xX]\s*(?=\d)")
+_NUMBER = re.compile(r"\d{1,3}(?:(?:,|\\,|\{,\}|\u2009|\u202f)\d{3})+(?!\d)|\d+(?:\.\d+)?", re.ASCII)
+_PRODUCT_X = re.compile(r"\s*[xX]\s*(?=\d)", re.ASCII)
 _TEXT_WRAP = re.compile(r"\\(?:text|mathrm|mathit|textrm|mathsf|rm|it|operatorname)\s*")
 
 
 @dataclass(frozen=True)
 class Token:
-    kind: str    # num, name, op, open, close, frac, sqrt, end
+    kind: str    # num, name, op, open, close, frac, sqrt, func, end
     text: str
     col: int     # 1-based column in the original text
     value: object = None
@@ -142,7 +145,7 @@ class _Lexer:
             c, col = text[self.pos], self.pos + 1
             if c.isspace() or c == "~":
                 self.pos += 1
-            elif c.isdigit():
+            elif c in "0123456789":
                 self.number()
             elif c.isalpha() and c.isascii():
                 self.name()
@@ -247,6 +250,9 @@ class _Lexer:
         col, text = self.pos + 1, self.text
         run = re.compile(r"[A-Za-z]+").match(text, self.pos).group()
         self.pos += len(run)
+        if run in _FUNCTIONS and text[self.pos:].lstrip().startswith("("):  # floor(...)
+            self.add("func", run, col, _FUNCTIONS[run])
+            return
         if text.startswith("_", self.pos):
             sub, braced = self._subscript()
             head, last = run[:-1], run[-1]
@@ -325,7 +331,7 @@ class _Parser:
         return left
 
     def _starts_operand(self) -> bool:
-        return self.tok.kind in ("num", "name", "open", "frac", "sqrt")
+        return self.tok.kind in ("num", "name", "open", "frac", "sqrt", "func")
 
     def product(self) -> sympy.Expr:
         left = self.unary()
@@ -381,6 +387,8 @@ class _Parser:
             return _guard(num / den, tok.col)
         if tok.kind == "sqrt":
             return sympy.sqrt(self.argument(tok))
+        if tok.kind == "func":
+            return tok.value(self.group(self.take()))
         if tok.kind == "end":
             if self.opened:
                 raise _error(self.opened[-1].col, f"unmatched {self.opened[-1].text!r}")
