@@ -314,7 +314,7 @@ def report_context(report) -> dict:
 def render_report(report, fmt: str, template_dirs=()) -> str:
     """``symconv show --format markdown|latex``: the ``quantities`` template."""
     return render("quantities", fmt, {"report": report_context(report), "standalone": True},
-                  template_dirs).rstrip("\n")
+                  template_dirs).strip("\n")
 
 
 def render_ratio(a, b, quantity: str, names, title: str, fmt: str, template_dirs=()) -> str:
