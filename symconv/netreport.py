@@ -96,8 +96,13 @@ def _pretty_lines(value) -> tuple[list[str], int]:
     if value.is_number:
         return [_num(value)], 0
     from sympy.printing.pretty.pretty import PrettyPrinter
+    from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
 
-    picture = PrettyPrinter({"use_unicode": True, "wrap_line": False})._print(value)
+    flag = pretty_use_unicode(True)  # symbol names (alpha -> α) follow the global flag
+    try:
+        picture = PrettyPrinter({"use_unicode": True, "wrap_line": False})._print(value)
+    finally:
+        pretty_use_unicode(flag)
     lines = str(picture).split("\n")
     if len(lines) > 4 or max(len(line) for line in lines) > 100:  # nested floors: one line reads better
         return [sympy.sstr(value)], 0

@@ -136,3 +136,23 @@ def test_arith_parser():
     assert parse_number_value("0.75", "alpha") == sympy.Rational(3, 4)
     with pytest.raises(InputError):
         parse_number_value("1e9", "H")
+
+
+def test_readme_spec_is_the_example_file():
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert block == (root / "examples" / "small-net.toml").read_text(encoding="utf-8")
+
+
+def test_pretty_totals_stay_unicode_when_the_global_flag_is_off(capsys):
+    from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
+
+    flag = pretty_use_unicode(False)
+    try:
+        code, out, _ = run(capsys, "mobilenet-v1", "--assume-divisible", "--totals")
+    finally:
+        pretty_use_unicode(flag)
+    assert "3139584⋅α" in out
