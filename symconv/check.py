@@ -241,6 +241,8 @@ def expected_for(layer, quantity: str, given: sympy.Expr | None = None,
     elif quantity == "macs-per-output-value":
         w, h = _course_out(layer)
         expr = layer.macs / (w * h * shape.channels)
+    elif quantity == "weights":
+        expr = layer.weights
     else:
         expr = layer.quantity(quantity)
     assumptions: list[str] = []
@@ -255,7 +257,7 @@ def expected_for(layer, quantity: str, given: sympy.Expr | None = None,
     if identify:
         pairs = ", ".join(f"{a} = {b}" for a, b in identify.items())
         apply({SYMBOLS[a]: SYMBOLS[b] for a, b in identify.items()}, f"the notation's {pairs}")
-    if used & {W_in, H_in} and expr.has(W_out, H_out):
+    if used & {W_in, H_in} and not used & {W_out, H_out}:  # a formula over the input size
         if getattr(layer, "W_in", None) == W_in and expr.has(W_out):
             apply({W_out: shape.width}, f"W_out = {shape.width}")
         if getattr(layer, "H_in", None) == H_in and expr.has(H_out):

@@ -1,0 +1,258 @@
+"""Checking formulas against the catalog: verdicts, differences, factors, counterexamples,
+conditions; and the ``symconv check`` command."""
+
+import json
+
+import pytest
+import sympy
+
+from symconv.check import QUANTITIES, agreement, check_formula, compare, expected_for
+from symconv.cli import main
+from symconv.layers import REGISTRY, Conv, DepthwiseSeparable, Grouped, Pointwise
+from symconv.parse import Resolver, parse
+from symconv.symbols import D_in, D_out, H_F, H_out, K, S_H, S_W, SYMBOLS, W_F, W_in, W_out, g
+
+from test_parse import HOSTILE
+
+
+def check(text, layer=None, quantity="params", notation=None):
+    resolver = Resolver(notation)
+    return check_formula(parse(text, resolver=resolver), layer or Conv(), quantity,
+                         resolver.identify)
+
+
+def _catalog_value(layer, quantity):
+    return expected_for(layer, quantity).expr
+
+
+CASES = [(name, q) for name in REGISTRY for q in QUANTITIES]
+
+
+@pytest.mark.parametrize("name, quantity", CASES)
+def test_catalog_formula_printed_and_parsed_back_is_correct(name, quantity):
+    """Every layer's every quantity, printed as plain text and as LaTeX, checks as correct."""
+    layer = REGISTRY[name]()
+    expr = _catalog_value(layer, quantity)
+    for text in (str(expr), sympy.latex(expr)):
+        result = check_formula(parse(text), layer, quantity)
+        assert result.verdict == "correct", (text, result.lines())
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_catalog_formula_plus_one_is_wrong_with_a_true_counterexample(name):
+    layer = REGISTRY[name]()
+    expected = layer.params
+    result = check_formula(parse(str(expected + 1)), layer, "params")
+    assert result.verdict == "wrong" and result.difference == 1
+    values = {SYMBOLS[k]: v for k, v in result.counterexample.items()}
+    # independently: substitute the counterexample into both formulas
+    assert (expected + 1).xreplace(values) == result.given_value
+    assert expected.xreplace(values) == result.expected_value
+    assert result.given_value != result.expected_value
+    assert result.never_equal and result.condition is None
+
+
+def test_correct_is_a_proof_not_a_sample():
+    r = check("D_out*(W_F*H_F*D_in + 1)")
+    assert r.verdict == "correct" and r.difference == 0 and r.counterexample is None
+
+
+def test_missing_biases_of_dw_sep():
+    r = check("D_{in}W_{F}H_{F}+D_{in}D_{out}", DepthwiseSeparable())
+    assert r.verdict == "wrong"
+    assert r.difference == -D_in - D_out
+    assert r.hints == ("the bias terms are missing",)
+    assert r.never_equal
+
+
+def test_off_by_a_monomial_factor():
+    r = check("D_in W_F H_F D_out W_out H_out D_out", quantity="macs")
+    assert r.factor == D_out
+    assert r.condition == "D_out = 1"
+    r = check("D_in W_F H_F", quantity="macs")
+    assert r.factor == 1 / (D_out * W_out * H_out)
+
+
+def test_condition_under_which_they_agree():
+    r = check("D_out(W_F H_F D_out + 1)")
+    assert r.condition == "D_in = D_out"
+    assert r.counterexample["D_in"] != r.counterexample["D_out"]
+    assert "  equal only when D_in = D_out" in r.lines()
+
+
+def test_agreement_directly():
+    assert agreement(D_in - D_out) == ("D_in = D_out", False)
+    assert agreement(D_in + D_out) == (None, True)
+    assert agreement(sympy.Integer(3)) == (None, True)
+    assert agreement(D_out * (K - 3)) == ("K = 3", False)
+
+
+def test_flops_and_macs_mixed_up():
+    r = check("D_in W_F H_F D_out W_out H_out", quantity="flops")
+    assert r.factor == sympy.Rational(1, 2)
+    assert "this is the MAC count; FLOPs = 2 x MACs" in r.hints
+    r = check("2 D_in W_F H_F D_out W_out H_out", quantity="macs")
+    assert "this is the FLOP count; MACs = FLOPs / 2" in r.hints
+
+
+def test_bias_counted_when_there_is_none():
+    r = check("D_out(D_in + 1)", Pointwise(bias=False))
+    assert r.verdict == "wrong" and r.difference == D_out
+    assert r.hints == ("counts biases, but the layer has none (--no-bias)",)
+    assert check("D_out D_in", Pointwise(bias=False)).verdict == "correct"
+
+
+def test_square_kernel_and_output_from_the_notation():
+    r = check("M N D_K^2 D_F^2", quantity="macs", notation="mobilenet")
+    assert r.verdict == "correct"
+    r = check("M D_K^2 D_F^2 + M N D_F^2", DepthwiseSeparable(), "macs", notation="mobilenet")
+    assert r.verdict == "correct"
+    r = check("C_in C_out K^2 H W", quantity="macs", notation="cin-cout")
+    assert r.verdict == "correct"
+    assert check("D_in D_out K^2 W_out H_out", quantity="macs").assumptions == \
+        ("a square kernel, W_F = H_F = K",)
+
+
+def test_formula_over_the_input_size_uses_the_computed_output_size():
+    r = check("K^2 D_in D_out (W_in - K + 1)^2", quantity="macs")
+    assert r.verdict == "correct"
+    assert "W_out = -W_F + W_in + 1" in r.assumptions
+    r = check("K^2 D_in D_out W_in^2", quantity="macs")
+    assert r.verdict == "wrong"
+
+
+def test_output_size_with_floor():
+    layer = Conv(stride=(S_W, S_H))
+    assert check(r"\lfloor (W_{in} - W_F)/S_W \rfloor + 1", layer, "output-size").ok
+    r = check("(W_in - W_F)/S_W + 1", layer, "output-size")
+    assert r.verdict == "wrong"
+    # the counterexample is a layer that exists: the kernel fits
+    ce = r.counterexample
+    assert ce["W_in"] >= ce["W_F"]
+    assert check("W_in - W_F + 1", Conv(), "output-size").ok
+    assert check("(W_in - W_F + 1)(H_in - H_F + 1) D_out", Conv(), "output-size").ok
+    assert check("ceil(W_in/2)", Conv(stride=2, padding="same"), "output-size").ok
+
+
+def test_macs_per_output_pixel_and_value():
+    assert check("W_F H_F D_in D_out", quantity="macs-per-output-pixel").ok
+    assert check("W_F H_F D_in", quantity="macs-per-output-value").ok
+    assert check("W_F H_F D_in", quantity="macs-per-output-pixel").factor == 1 / D_out
+
+
+def test_grouped_counterexample_respects_divisibility():
+    r = check("D_out(W_F H_F D_in + 1)", Grouped())
+    assert r.condition == "g = 1"
+    ce = r.counterexample
+    assert ce["D_in"] % ce["g"] == 0 and ce["D_out"] % ce["g"] == 0
+
+
+def test_compare_numbers():
+    assert compare(6432, 32 * (5 * 5 * 8 + 1)).ok
+    r = compare(6400, 6432)
+    assert r.verdict == "wrong" and r.difference == -32
+
+
+def test_counterexample_agrees_with_brute_force():
+    """The expected value of a counterexample is what a loop count of that layer gives."""
+    from brute_force import conv_counts
+
+    r = check("D_out D_in (W_F H_F + 1)")
+    ce = r.counterexample
+    counts = conv_counts(ce["D_in"], ce["D_out"], ce["W_F"], ce["H_F"], 9, 9)
+    assert counts[2] == r.expected_value
+
+
+def test_expected_for_rejects_an_unknown_quantity():
+    from symconv.errors import InputError
+
+    with pytest.raises(InputError, match="unknown quantity"):
+        expected_for(Conv(), "energy")
+
+
+# --- the command ---------------------------------------------------------------------
+def run(capsys, *argv):
+    code = main(["check", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_correct(capsys):
+    code, out, err = run(capsys, "D_out*(W_F*H_F*D_in + 1)", "--quantity", "params")
+    assert code == 0 and out.startswith("correct: params of conv") and err == ""
+
+
+def test_cli_wrong_says_how(capsys):
+    code, out, _ = run(capsys, r"D_{in}W_{F}H_{F}+D_{in}D_{out}", "--layer", "dw-sep",
+                       "--quantity", "params")
+    assert code == 1
+    assert "yours - expected = -D_in - D_out: the bias terms are missing" in out
+    assert "counterexample: D_in=2, D_out=3, H_F=3, W_F=3: yours 24, expected 29" in out
+    assert "never equal for positive sizes" in out
+
+
+def test_cli_json(capsys):
+    code, out, _ = run(capsys, "D_out(W_F H_F D_out + 1)", "--quantity", "params",
+                       "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert {"verdict", "expected", "given", "difference", "counterexample", "condition"} <= set(data)
+    assert data["verdict"] == "wrong"
+    assert data["expected"] == {"expr": "D_out*(D_in*H_F*W_F + 1)",
+                                "latex": sympy.latex(D_out * (D_in * H_F * W_F + 1))}
+    assert data["condition"] == "D_in = D_out"
+    assert data["counterexample"]["values"] == {"D_in": 2, "D_out": 3, "H_F": 3, "W_F": 3}
+    assert data["counterexample"]["given"] == 84 and data["counterexample"]["expected"] == 57
+    # "expr" parses back to the same expression
+    assert sympy.expand(parse(data["difference"]["expr"]) - parse(data["given"]["expr"])
+                        + parse(data["expected"]["expr"])) == 0
+
+
+def test_cli_json_correct(capsys):
+    code, out, _ = run(capsys, r"W_F H_F D_in", "--quantity", "macs-per-output-value",
+                       "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["verdict"] == "correct" and data["counterexample"] is None
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_cli_other_formats(capsys, fmt):
+    code, out, _ = run(capsys, "D_out D_in W_F H_F", "--quantity", "params", "--format", fmt)
+    assert code == 1 and "D_{out}" in out
+
+
+def test_cli_layer_options(capsys):
+    code, out, _ = run(capsys, "D_out D_in", "--layer", "pointwise", "--quantity", "params",
+                       "--no-bias")
+    assert code == 0
+    code, _, _ = run(capsys, "ceil(W_in/2)", "--stride", "2", "--padding", "same",
+                     "--quantity", "output-size")
+    assert code == 0
+
+
+def test_cli_notation_and_alias(capsys):
+    assert run(capsys, "M N D_K^2 D_F^2", "--notation", "mobilenet", "--quantity", "macs")[0] == 0
+    assert run(capsys, "X Y", "--alias", "X=D_in", "--alias", "Y=D_out", "--layer", "dense",
+               "--quantity", "macs")[0] == 0
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["M N", "--quantity", "macs"], "unknown symbol 'M'; did you mean --notation mobilenet"),
+    (["D_in +", "--quantity", "macs"], "parse error at column 7"),
+    (["D_in", "--quantity", "energy"], "unknown quantity 'energy'"),
+    (["D_in", "--quantity", "macs", "--layer", "lstm"], "unknown layer 'lstm'"),
+    (["MACs = D_in", "--quantity", "macs"], "without '='"),
+    (["D_in", "--quantity", "macs", "--notation", "resnet"], "unknown notation"),
+    (["D_in", "--quantity", "macs", "--alias", "X"], "NAME=SYMBOL"),
+])
+def test_cli_bad_input_is_exit_2_one_line(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and message in err and err.startswith("symconv check: error: ")
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:30]))
+def test_cli_hostile_input(capsys, text):
+    code, out, err = run(capsys, "--quantity", "params", "--", text)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
