@@ -14,6 +14,7 @@ examples:
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 
 def configure(parser) -> None:
@@ -49,7 +50,7 @@ def run(args) -> int:
     if fmt not in ("markdown", "latex"):
         raise InputError(f"notes are written as markdown or latex, not {args.format}")
     files = generate(fmt, args.layers, args.template_dir, args.title)
-    directory = args.output
+    directory = str(Path(args.output))  # "notes/" prints as "notes"
     if args.check:
         result = plan(files, directory)
         if not result.changes:
