@@ -183,8 +183,14 @@ def to_json(analysis: Analysis) -> dict:
         return {"width": as_json_value(s.width), "height": as_json_value(s.height),
                 "channels": as_json_value(s.channels)}
 
+    def share(row):
+        parts = {k: _share(row.value(k), analysis.total[k]) for k in ("params", "macs")}
+        return {k: round(100 * float(row.value(k)) / float(analysis.total[k]), 4)
+                for k, v in parts.items() if v is not None}
+
     layers = [{"label": r.label, "type": r.type, "input": shape(r.input), "output": shape(r.output),
-               **{k: as_json_value(r.value(k)) for k in TOTALS}} for r in analysis.rows]
+               **{k: as_json_value(r.value(k)) for k in TOTALS}, "percent": share(r)}
+              for r in analysis.rows]
     return {"network": analysis.name, "input": shape(analysis.input),
             "values": {str(k): as_json_value(v) for k, v in analysis.values.items()},
             "assume_divisible": analysis.divisible,

@@ -80,6 +80,14 @@ def sweep(net: Network, names: tuple, points: tuple, values: dict | None = None,
     for point in (points[0], points[-1]):
         net.analyse({**values, **{n: point for n in names}})
     analysis = net.analyse(values, assume_divisible)
+    if analysis.divisible:
+        strides = {"W": analysis.total_stride[0], "H": analysis.total_stride[1]}
+        for name in names:
+            bad = [p for p in points if name in strides and p % strides[name] != 0]
+            if bad:
+                raise InputError(f"--assume-divisible: {name}={bad[0]} is not a multiple of the "
+                                 f"total stride {strides[name]}; sweep multiples of it or drop "
+                                 "--assume-divisible (the exact formula keeps its floors)")
     symbols = [SYMBOLS[n] for n in names]
     columns = {key: _evaluate(analysis.total[key], symbols, points) for key in KEYS}
     for index in (0, len(points) - 1):  # the vectorised result equals exact arithmetic

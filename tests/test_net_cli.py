@@ -156,3 +156,17 @@ def test_pretty_totals_stay_unicode_when_the_global_flag_is_off(capsys):
     finally:
         pretty_use_unicode(flag)
     assert "3139584⋅α" in out
+
+
+def test_sweep_with_assume_divisible_needs_multiples_of_the_stride(capsys):
+    code, _, err = run(capsys, "resnet-50", "--sweep", "H=W=97..101", "--assume-divisible")
+    assert code == 2 and "not a multiple of the total stride 32" in err
+    code, out, _ = run(capsys, "resnet-50", "--sweep", "H=W=96..224:128", "--assume-divisible")
+    assert code == 0 and "4,089,184,256" in out
+
+
+def test_json_layers_carry_their_share(capsys):
+    code, out, _ = run(capsys, "resnet-50", "H=224", "W=224", "--format", "json")
+    layers = json.loads(out)["layers"]
+    assert abs(sum(layer["percent"]["macs"] for layer in layers) - 100) < 0.01
+    assert layers[0]["percent"]["macs"] == round(100 * 118013952 / 4089184256, 4)
