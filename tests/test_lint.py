@@ -1,0 +1,221 @@
+"""Linting Markdown notes: the scanner, the checks, the command, hostile notes."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from symconv.cli import main
+from symconv.lint import lint_file, lint_text
+from symconv.markdown import detect_kind, read_example, scan
+
+NOTES = Path(__file__).parent / "notes"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+#: note -> {(line, kind)} of every finding it must give, no more.
+EXPECTED = {
+    "convolution_right.md": set(),
+    "convolution_wrong.md": {(5, "wrong"), (6, "wrong"), (7, "wrong"), (12, "wrong"),
+                             (13, "wrong"), (14, "wrong")},
+    "strided.md": {(12, "wrong"), (13, "wrong")},
+    "dw_separable.md": {(12, "wrong"), (21, "wrong")},
+    "dilated_grouped.md": {(14, "wrong")},
+    "unplaceable.md": {(3, "note"), (5, "note"), (9, "note"), (10, "note"), (12, "note")},
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_note_gives_exactly_its_findings(name):
+    result = lint_file(str(NOTES / name))
+    assert {(f.line, f.kind) for f in result.findings} == EXPECTED[name]
+    assert result.checked > 0
+
+
+def test_every_test_note_is_listed():
+    assert {p.name for p in NOTES.glob("*.md")} == set(EXPECTED)
+
+
+def test_worked_example_numbers_agree_with_brute_force():
+    """The numbers the right notes state are what a loop count gives."""
+    from brute_force import conv_counts
+
+    assert conv_counts(8, 32, 5, 5, 128, 128)[2:] == (6432, 98406400)
+    assert conv_counts(16, 64, 3, 3, 64, 64, s=2, padding="same")[2:] == (9280, 9437184)
+    assert conv_counts(16, 32, 3, 3, 32, 32, dil=2)[:2] == (28, 28)
+    assert conv_counts(16, 32, 3, 3, 32, 32, padding=1, groups=4)[2:] == (1184, 1179648)
+
+
+def test_message_reads_like_a_compiler():
+    text = "# Convolution\n- Input: 128x128x8\n- Filter = 5x5x8x32, padding = valid\n" \
+           "- MACs = $5*5*8*32*124*124*32$\n"
+    (finding,) = lint_text(text, "NOTE.md").findings
+    assert finding.text() == \
+        "NOTE.md:4: wrong: MACs = 3149004800, expected 98406400 (off by a factor of 32)"
+
+
+def test_chain_links_are_checked_one_by_one():
+    result = lint_text("$2 \\times 3 = 6 = 7 = 7$", "n.md")
+    (finding,) = result.findings
+    assert "6 = 7 does not hold" in finding.message
+    assert result.checked == 3
+
+
+def test_symbolic_link_gives_a_counterexample():
+    (finding,) = lint_text("$D_{out}(W_F + 1) = D_{out} W_F + 1$").findings
+    assert finding.kind == "wrong" and "left - right = D_out - 1" in finding.message
+    assert "(at D_out=3, W_F=3: 12 vs 10)" in finding.message
+
+
+def test_definition_link_uses_the_example_numbers():
+    text = "# Conv\n- Input: 128x128x8, Filter = 5x5x8x32\n- $W_{out} = 128 - 5 + 1 = 124$\n" \
+           "- $W_{out} = 125$\n- $H_{in} = 100$\n"
+    result = lint_text(text)
+    assert [(f.line, f.kind) for f in result.findings] == [(4, "wrong"), (5, "wrong")]
+
+
+def test_approximations_and_inequalities_are_not_equalities():
+    assert lint_text("$98406400 \\approx 98.4 = 98.4$ and $D_{in} \\le D_{out}$").findings == []
+    assert lint_text("$1 = 1 \\approx 2$").findings == []
+
+
+def test_labels_continuations_and_per_output():
+    note = ("# Depthwise convolution\n"
+            "- Input: 32x32x16, Filter = 3x3x16\n"
+            "- #MACs: $3*3*16*30*30$\n"
+            "    - = $129600$\n"
+            "- MACs = $9$ per output value\n"
+            "- Parameters: $16 \\cdot (9 + 1)$\n"
+            "- the number of parameters is $160$\n"
+            "MACs:\n"
+            "$$\n"
+            "D_{in} W_F H_F W_{out} H_{out}\n"
+            "$$\n")
+    found = [(f.line, f.quantity, f.kind) for f in scan(note)]
+    assert found == [(3, "macs", "depthwise"), (4, "macs", "depthwise"),
+                     (5, "macs-per-output-value", "depthwise"), (6, "params", "depthwise"),
+                     (7, "params", "depthwise"), (9, "macs", "depthwise")]
+    result = lint_text(note)
+    assert result.findings == [] and result.checked == 6
+
+
+def test_a_label_does_not_leak_into_unlabelled_formulas():
+    note = "# Conv\n- Params = $D_{out}(W_F H_F D_{in} + 1)$\n\nand $D_{in} W_F$ is a volume.\n"
+    assert [f.quantity for f in scan(note)] == ["params", None]
+
+
+def test_headings_scope_the_example_and_the_layer_type():
+    note = ("# Convolution\n- Input: 8x8x1, Filter = 3x3x1x1\n"
+            "# Other\n- Params = $10$\n"
+            "# Pointwise\n- Params = $D_{out}(D_{in}+1)$\n")
+    formulas = list(scan(note))
+    assert formulas[0].kind is None and formulas[0].example == {}
+    assert formulas[1].kind == "pointwise"
+
+
+def test_code_fences_and_inline_code_are_skipped():
+    note = "# Conv\n```\n$1 = 2$\n```\n`$1 = 3$`\n~~~\n$1 = 4$\n~~~\n"
+    assert list(scan(note)) == []
+
+
+def test_wiki_links_do_not_name_the_layer_type():
+    assert detect_kind("see [[Depthwise convolution]]") is None
+    assert detect_kind("Depthwise separable, both") == ("dw-sep", {})
+    assert detect_kind("1x1 convolution") == ("pointwise", {})
+    assert detect_kind("Dilated convolutions") == ("conv", {"dilation": "d"})
+
+
+def test_read_example():
+    ex = read_example("Input: 128x128x8, Filter = 5x5x8x32, padding = same, stride = 2", {})
+    assert ex == {"W_in": 128, "H_in": 128, "D_in": 8, "W_F": 5, "H_F": 5, "D_out": 32,
+                  "padding": "same", "stride": 2}
+    assert read_example("Input: $64 \\times 64 \\times 3$", {})["D_in"] == 3
+    assert read_example("Input: 4x4x2", ex) == {"W_in": 4, "H_in": 4, "D_in": 2}
+    assert "_conflict" in read_example("Filter = 3x3x4x8", {"W_in": 8, "H_in": 8, "D_in": 3})
+
+
+def test_aligned_display_block():
+    note = ("# Conv\n$$\n\\begin{aligned}\n32(5 \\cdot 5 \\cdot 8 + 1) &= 32 \\cdot 201 \\\\\n"
+            "&= 6433\n\\end{aligned}\n$$\n")
+    (finding,) = lint_text(note).findings
+    assert finding.line == 2 and "does not hold" in finding.message
+
+
+def test_notation_applies_to_lint():
+    note = "# Convolution\n- MACs = $D_K^2 M N D_F^2$\n"
+    assert lint_text(note).notes == 1
+    result = lint_text(note, notation="mobilenet")
+    assert result.findings == [] and result.checked == 1
+
+
+# --- hostile notes --------------------------------------------------------------------
+@pytest.mark.parametrize("line", [
+    "$__import__('os').system('id')$",
+    "Params = $" + "(" * 10000 + "$",
+    "MACs = $" + "1" * 1_000_000 + "$",
+    "$D_in\x00$ \x00\x00",
+    "$\\input{/etc/passwd}$",
+    "$10**10**10**10 = 1$",
+    "$\\left( D_{in} = 2$",
+    "$" * 1001,
+    "- = $ = = $",
+])
+def test_hostile_note_gives_notes_not_errors(line, tmp_path, capsys):
+    path = tmp_path / "hostile.md"
+    path.write_text(f"# Convolution\n{line}\n$1 + 1 = 3$\n")
+    assert main(["lint", str(path)]) == 1  # the run goes on to the wrong line after it
+    out, err = capsys.readouterr()
+    assert err == "" and f"{path}:3: wrong" in out
+
+
+# --- the command ---------------------------------------------------------------------
+def test_cli_text_output(capsys):
+    code = main(["lint", str(NOTES / "strided.md"), str(NOTES / "convolution_right.md")])
+    out, _ = capsys.readouterr()
+    assert code == 1
+    assert f"{NOTES / 'strided.md'}:12: wrong: MACs = 37748736, expected 9437184 " \
+           "(off by a factor of 4)" in out
+    assert out.splitlines()[-1] == "2 files: 21 checked, 2 wrong, 0 notes"
+
+
+def test_cli_right_note_exits_0(capsys):
+    assert main(["lint", str(NOTES / "convolution_right.md")]) == 0
+    assert main(["lint", "--quiet", str(NOTES / "unplaceable.md")]) == 0
+    out, _ = capsys.readouterr()
+    assert "note:" not in out
+
+
+def test_cli_json(capsys):
+    code = main(["lint", "--format", "json", str(NOTES / "convolution_wrong.md")])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 1 and data["wrong"] == 7 and data["notes"] == 0
+    first = data["findings"][0]
+    assert set(first) >= {"file", "line", "kind", "message", "formula", "quantity", "given",
+                          "expected", "layer"}
+    assert first["line"] == 5 and first["quantity"] == "params" and first["layer"] == "conv"
+    assert first["expected"]["expr"] == "D_out*(D_in*H_F*W_F + 1)"
+
+
+@pytest.mark.parametrize("target, message", [("missing.md", "no such file"),
+                                             (".", "is a directory")])
+def test_cli_unreadable_file_is_exit_2(capsys, tmp_path, target, message):
+    code = main(["lint", str(tmp_path / target)])
+    _, err = capsys.readouterr()
+    assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_cli_binary_file_is_exit_2(capsys, tmp_path):
+    path = tmp_path / "binary.md"
+    path.write_bytes(b"\xff\xfe\x00bad")
+    assert main(["lint", str(path)]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_generated_note_reports_exactly_the_planted_errors():
+    """The benchmark's generator plants wrong formulas; lint finds each one and nothing else."""
+    from make_note import make_note
+
+    text, planted = make_note(60, seed=3, wrong_rate=0.2)
+    result = lint_text(text)
+    assert planted > 0
+    assert result.wrong == planted and result.notes == 0
