@@ -33,7 +33,11 @@ def _num(value) -> str:
 
 
 def _shape(shape) -> str:
-    return " x ".join(_num(v) for v in shape)
+    return " x ".join(f"({_num(v)})" if v.is_Add else _num(v) for v in shape)
+
+
+def _tex_shape(shape) -> str:
+    return r" \times ".join(rf"\left({_tex(v)}\right)" if v.is_Add else _tex(v) for v in shape)
 
 
 def _share(part, whole) -> str | None:
@@ -130,48 +134,28 @@ def _tex(value) -> str:
     return sympy.latex(value)
 
 
-def _escape_md(text: str) -> str:
-    return text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
-
-
-def _escape_tex(text: str) -> str:
-    table = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "#": r"\#",
-             "_": r"\_", "&": r"\&", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
-    return "".join(table.get(ch, ch) for ch in text)
+def _template_context(analysis: Analysis, table: bool) -> dict:
+    """Plain strings for the notes' templates (``templates/network.*.j2``)."""
+    rows = [{"label": row.label, "type": row.type,
+             "output": _tex_shape(row.output),
+             "params": _tex(row.params), "macs": _tex(row.macs),
+             "share": _share(row.macs, analysis.total["macs"]) or ""}
+            for row in analysis.rows] if table else []
+    totals = [{"label": label, "value": _tex(analysis.total[key]), "note": TOTALS[key]}
+              for key, label in _LABELS.items()]
+    return {"heading": heading(analysis), "rows": rows, "totals": totals, "notes": _notes(analysis)}
 
 
 def render_markdown(analysis: Analysis, table: bool = True) -> str:
-    out = [f"**{_escape_md(heading(analysis))}**", ""]
-    if table:
-        out += ["| # | type | output (W × H × C) | params | MACs | % MACs |",
-                "|---|---|---|--:|--:|--:|"]
-        for row in analysis.rows:
-            share = _share(row.macs, analysis.total["macs"]) or ""
-            shape = " \\times ".join(_tex(v) for v in row.output)
-            out.append(f"| {_escape_md(row.label)} | {row.type} | ${shape}$ | ${_tex(row.params)}$ "
-                       f"| ${_tex(row.macs)}$ | {share} |")
-        out.append("")
-    out += [f"- {label}: ${_tex(analysis.total[key])}$ ({TOTALS[key]})" for key, label in _LABELS.items()]
-    return "\n".join(out + [""] + _notes(analysis))
+    from .render import render as render_template
+
+    return render_template("network", "markdown", _template_context(analysis, table)).rstrip("\n")
 
 
 def render_latex(analysis: Analysis, table: bool = True) -> str:
-    out = [f"% {heading(analysis)}"]
-    if table:
-        out += [r"\begin{tabular}{llllr}", r"\# & type & output ($W \times H \times C$) & params & MACs \\",
-                r"\hline"]
-        for row in analysis.rows:
-            shape = r" \times ".join(_tex(v) for v in row.output)
-            out.append(rf"{_escape_tex(row.label)} & {_escape_tex(row.type)} & ${shape}$ & "
-                       rf"${_tex(row.params)}$ & ${_tex(row.macs)}$ \\")
-        out.append(r"\end{tabular}")
-    out.append(r"\begin{align*}")
-    keys = list(_LABELS)
-    for i, key in enumerate(keys):
-        end = r" \\" if i < len(keys) - 1 else ""
-        out.append(rf"  \text{{{_LABELS[key]}}} &= {_tex(analysis.total[key])}{end}")
-    out.append(r"\end{align*}")
-    return "\n".join(out + [f"% {n}" for n in _notes(analysis)])
+    from .render import render as render_template
+
+    return render_template("network", "latex", _template_context(analysis, table)).rstrip("\n")
 
 
 def to_json(analysis: Analysis) -> dict:

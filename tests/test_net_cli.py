@@ -170,3 +170,28 @@ def test_json_layers_carry_their_share(capsys):
     layers = json.loads(out)["layers"]
     assert abs(sum(layer["percent"]["macs"] for layer in layers) - 100) < 0.01
     assert layers[0]["percent"]["macs"] == round(100 * 118013952 / 4089184256, 4)
+
+
+def test_latex_output_compiles_with_pdflatex(capsys, tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    pdflatex = shutil.which("pdflatex")
+    if pdflatex is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have pdflatex (see .ci/run)")
+        pytest.skip("pdflatex is not installed")
+    parts = []
+    for argv in (["examples/small-net.toml"], ["mobilenet-v1", "H=224", "W=224", "alpha=1"],
+                 ["resnet-50", "--totals"]):
+        code, out, _ = run(capsys, *argv, "--format", "latex")
+        assert code == 0
+        parts.append(out)
+    document = ("\\documentclass{article}\n\\usepackage{amsmath}\n"
+                "\\usepackage[margin=1cm,landscape]{geometry}\n\\begin{document}\n"
+                + "\n".join(parts) + "\\end{document}\n")
+    (tmp_path / "net.tex").write_text(document, encoding="utf-8")
+    done = subprocess.run([pdflatex, "-halt-on-error", "-interaction=nonstopmode", "net.tex"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stdout[-2000:]
