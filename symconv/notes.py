@@ -250,7 +250,9 @@ def output_size(cls) -> dict | None:
         options["dilation"] = (d_W, d_H)
     general = cls(**options).output_size
     cases = []
-    for label, subs, kwargs in (
+    pool_default = (("stride = window (the default)", {P_W: 0, S_W: W_F, d_W: 1},
+                     {"padding": "valid"}),) if cls.name.endswith("-pool") else ()
+    for label, subs, kwargs in pool_default + (
             ("valid padding, stride 1", {P_W: 0, S_W: 1, d_W: 1},
              {"padding": "valid", "stride": 1}),
             ("valid padding, stride $S_{W}$", {P_W: 0, d_W: 1}, {"padding": "valid",

@@ -180,7 +180,7 @@ def render(name: str, fmt: str, context: dict, template_dirs=()) -> str:
     filename = f"{name}.{SUFFIX[fmt]}.j2"
     try:
         text = env.get_template(filename).render(**plain(context))
-        return re.sub(r"\n{3,}", "\n\n", text)  # optional sections leave no gaps
+        return re.sub(r"\n{3,}", "\n\n", text).lstrip("\n")  # optional sections leave no gaps
     except jinja2.TemplateSyntaxError as error:
         raise InputError(f"template {error.filename or filename}, line {error.lineno}: "
                          f"{error.message}") from None
