@@ -146,6 +146,39 @@ def test_every_markdown_math_span_is_well_formed(markdown_notes):
                 assert leftover not in span.replace(r"\{", ""), f"{name}: {leftover} in {span}"
 
 
+_KATEX = """
+const katex = require('katex');
+const spans = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+for (const [display, tex] of spans) {
+  try { katex.renderToString(tex, {displayMode: display, throwOnError: true, strict: 'error'}); }
+  catch (e) { console.log(tex.slice(0, 80) + ' -> ' + e.message.slice(0, 160)); }
+}
+"""
+
+
+def test_every_markdown_math_span_renders_in_katex(markdown_notes):
+    """KaTeX itself, when a KaTeX install is named by SYMCONV_KATEX_DIR (npm install katex)."""
+    where = os.environ.get("SYMCONV_KATEX_DIR")
+    if not where or not shutil.which("node"):
+        pytest.skip("set SYMCONV_KATEX_DIR to a directory where 'npm install katex' ran")
+    md = MarkdownIt("commonmark").enable("table").use(dollarmath_plugin, double_inline=True)
+    spans = []
+
+    def walk(tokens):
+        for token in tokens:
+            if token.type.startswith("math"):
+                spans.append((token.type.startswith("math_block"), token.content))
+            walk(token.children or [])
+
+    for text in markdown_notes.values():
+        walk(md.parse(text))
+    import json
+
+    done = subprocess.run(["node", "-e", _KATEX], input=json.dumps(spans), cwd=where,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "", done.stdout + done.stderr
+
+
 def test_markdown_tables_have_the_header_width_on_every_row(markdown_notes):
     for name, text in markdown_notes.items():
         rows = [line for line in text.splitlines() if line.startswith("|")]
