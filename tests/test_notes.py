@@ -320,9 +320,21 @@ def test_a_wheel_installed_in_a_fresh_venv_renders_notes(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(source)], check=True, timeout=300)
     (wheel,) = wheels.glob("symconv-*.whl")
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
-                   check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
+    # The runtime dependencies come from this interpreter (no network): a .pth file puts
+    # their directories after the venv's own site-packages, so the wheel's symconv wins.
+    import jinja2
+    import markupsafe
+    import mpmath
+    import numpy
+    import sympy
+
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
+                           "['purelib'])"], check=True, capture_output=True, text=True)
+    dirs = {str(Path(m.__file__).resolve().parent.parent)
+            for m in (jinja2, markupsafe, mpmath, numpy, sympy)}
+    (Path(site.stdout.strip()) / "symconv_test_deps.pth").write_text("\n".join(sorted(dirs)))
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index",
                     "--force-reinstall", str(wheel)], check=True, timeout=300)
     elsewhere = tmp_path / "elsewhere"
