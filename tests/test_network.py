@@ -309,3 +309,69 @@ def test_deep_nesting_is_an_error_not_a_crash():
         node = Sequence((node,))
     with pytest.raises(InputError, match="nest deeper"):
         Network([node]).analyse()
+
+
+# --- property: random sequential networks against an independent window count -----------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from brute_force import window_positions  # noqa: E402
+
+_CONV = st.fixed_dictionaries({"type": st.just("conv"), "D_out": st.integers(1, 6),
+                               "K": st.integers(1, 3), "stride": st.integers(1, 2),
+                               "padding": st.integers(0, 1), "bias": st.booleans()})
+_OTHER = st.sampled_from([{"type": "batchnorm"}, {"type": "max-pool", "K": 2},
+                          {"type": "depthwise", "K": 3, "padding": 1, "bias": False}])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(_CONV, _OTHER), min_size=1, max_size=5),
+       st.integers(1, 4), st.integers(4, 20), st.integers(4, 20))
+def test_random_networks_match_an_independent_count(specs, c, h, w):
+    expected = {"params": 0, "macs": 0}
+    size, fits = (w, h, c), True
+    for spec in specs:
+        kind, (sw, sh, ch) = spec["type"], size
+        if kind == "batchnorm":
+            expected["params"] += 2 * ch
+            continue
+        k, p = spec["K"], spec.get("padding", 0)
+        s = spec.get("stride", k if kind == "max-pool" else 1)
+        ow = len(window_positions(sw, k, s, p, p, 1))
+        oh = len(window_positions(sh, k, s, p, p, 1))
+        if ow == 0 or oh == 0:
+            fits = False
+            break
+        if kind == "conv":
+            out_c = spec["D_out"]
+            expected["params"] += out_c * (k * k * ch + (1 if spec["bias"] else 0))
+            expected["macs"] += k * k * ch * out_c * ow * oh
+        elif kind == "depthwise":
+            out_c = ch
+            expected["params"] += ch * k * k
+            expected["macs"] += k * k * ch * ow * oh
+        else:
+            out_c = ch
+        size = (ow, oh, out_c)
+    net = Network([layer(s["type"], **{k: v for k, v in s.items() if k != "type"}) for s in specs],
+                  C=c)
+    if not fits:
+        with pytest.raises(InputError, match="^layer "):
+            net.analyse({"H": h, "W": w})
+        return
+    numeric = net.analyse({"H": h, "W": w})
+    assert numeric.total["params"] == expected["params"]
+    assert numeric.total["macs"] == expected["macs"]
+    assert tuple(numeric.output) == size
+    symbolic = net.analyse()
+    for key in ("params", "macs", "bn_buffers"):
+        assert symbolic.total[key].xreplace({H: h, W: w}) == numeric.total[key]
+
+
+def test_without_tomllib_the_error_says_what_to_do(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "tomllib", None)
+    monkeypatch.setitem(sys.modules, "tomli", None)
+    with pytest.raises(InputError, match="Python 3.11 or newer"):
+        parse_spec('[[layers]]\ntype = "batchnorm"\n')
