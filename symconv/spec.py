@@ -77,6 +77,8 @@ def parse_spec(text: str, source: str = "<spec>") -> Network:
             raise InputError(f"{source}:{where.group(1)}:{where.group(2)}: "
                              f"TOML syntax error: {message}") from None
         raise InputError(f"{source}: TOML syntax error: {message}") from None
+    except RecursionError:
+        raise InputError(f"{source}: arrays or tables nest too deeply to read") from None
     return _Reader(data, source).network()
 
 

@@ -375,3 +375,8 @@ def test_without_tomllib_the_error_says_what_to_do(monkeypatch):
     monkeypatch.setitem(sys.modules, "tomli", None)
     with pytest.raises(InputError, match="Python 3.11 or newer"):
         parse_spec('[[layers]]\ntype = "batchnorm"\n')
+
+
+def test_absurd_toml_nesting_is_an_error_not_a_crash():
+    text = "x = " + "[" * 5000 + "]" * 5000 + "\n"
+    assert "nest too deeply" in error_of(text)
