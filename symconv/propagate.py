@@ -63,7 +63,8 @@ class _Walker:
     def walk(self, nodes: Iterable, shape: Shape, prefix: str, scale, depth: int = 0):
         nodes = list(nodes)
         if depth > _MAX_NESTING:
-            raise InputError(f"{prefix or 'the network'}: blocks nest deeper than {_MAX_NESTING} levels")
+            where = prefix if len(prefix) < 40 else prefix[:37] + "..."
+            raise InputError(f"layer {where}: blocks nest deeper than {_MAX_NESTING} levels")
         for index, node in enumerate(nodes, 1):
             repeat = self.subst(node.repeat)
             if isinstance(repeat, sympy.Basic) and repeat.is_Integer:

@@ -79,7 +79,10 @@ def parse_spec(text: str, source: str = "<spec>") -> Network:
         raise InputError(f"{source}: TOML syntax error: {message}") from None
     except RecursionError:
         raise InputError(f"{source}: arrays or tables nest too deeply to read") from None
-    return _Reader(data, source).network()
+    try:
+        return _Reader(data, source).network()
+    except RecursionError:
+        raise InputError(f"{source}: blocks nest too deeply (a chain of blocks using blocks)") from None
 
 
 def load_spec(path) -> Network:

@@ -380,3 +380,13 @@ def test_without_tomllib_the_error_says_what_to_do(monkeypatch):
 def test_absurd_toml_nesting_is_an_error_not_a_crash():
     text = "x = " + "[" * 5000 + "]" * 5000 + "\n"
     assert "nest too deeply" in error_of(text)
+
+
+def test_long_chains_of_blocks_are_errors_not_crashes():
+    def chain(n):
+        return "".join(f'[blocks.b{i}]\nlayers = [ {{ type = "b{i + 1}" }} ]\n' for i in range(n)) \
+            + f'[blocks.b{n}]\nlayers = [ {{ type = "batchnorm" }} ]\n[[layers]]\ntype = "b0"\n'
+
+    assert "blocks nest too deeply" in error_of(chain(2000))
+    assert "blocks nest deeper than 50 levels" in error_of(chain(60))
+    assert parse_spec(chain(20)).analyse({"H": 2, "W": 2}).total["bn_affine"] == 6
