@@ -83,6 +83,8 @@ class Plan:
 
     directory: Path
     states: dict[str, str] = field(default_factory=dict)
+    #: generated files in the directory that this set no longer contains (a removed layer).
+    orphans: list[str] = field(default_factory=list)
 
     def names(self, *states: str) -> list[str]:
         return [name for name, state in self.states.items() if state in states]
@@ -110,6 +112,12 @@ def plan(files: dict[str, str], directory) -> Plan:
     result = Plan(directory)
     for name, text in files.items():
         result.states[name] = state_of(_read(directory / name), text)
+    suffixes = {Path(name).suffix for name in files}
+    if directory.is_dir():
+        for path in sorted(directory.iterdir()):
+            if path.suffix in suffixes and path.name not in files and path.is_file():
+                if split_marker(_read(path) or "") is not None:
+                    result.orphans.append(path.name)
     return result
 
 

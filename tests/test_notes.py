@@ -295,6 +295,17 @@ def test_a_failing_write_leaves_the_old_file_and_no_temporary(capsys, tmp_path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["conv.md", "index.md"]
 
 
+def test_check_lists_generated_files_that_are_no_longer_part_of_the_notes(capsys, tmp_path):
+    assert run(capsys, "notes", "-o", str(tmp_path))[0] == 0
+    (tmp_path / "old-layer.md").write_text((tmp_path / "dense.md").read_text())
+    (tmp_path / "mine.md").write_text("my own file\n")
+    code, out, _ = run(capsys, "notes", "--check", "-o", str(tmp_path))
+    assert code == 1 and "old-layer.md: generated, but no longer part" in out
+    assert "mine.md" not in out
+    code, out, _ = run(capsys, "notes", "--check", "-o", str(tmp_path), "--layers", "conv")
+    assert "old-layer.md" not in out  # a subset says nothing about the other files
+
+
 def test_unknown_layers_are_a_usage_error(capsys, tmp_path):
     code, _, err = run(capsys, "notes", "-o", str(tmp_path), "--layers", "conv,nope")
     assert code == 2 and "unknown layer 'nope'" in err and "dw-sep" in err

@@ -53,13 +53,17 @@ def run(args) -> int:
     directory = str(Path(args.output))  # "notes/" prints as "notes"
     if args.check:
         result = plan(files, directory)
-        if not result.changes:
+        orphans = [] if args.layers else result.orphans  # a subset leaves the others alone
+        if not result.changes and not orphans:
             print(f"{directory}: {len(files)} notes up to date")
             return 0
         for name in result.changes:
             print(f"{directory}/{name}: {result.states[name]}")
-        print(f"{len(result.changes)} of {len(files)} notes differ; regenerate with: "
-              f"symconv notes --format {fmt} -o {directory}", file=sys.stderr)
+        for name in orphans:
+            print(f"{directory}/{name}: generated, but no longer part of the notes")
+        print(f"{len(result.changes) + len(orphans)} notes differ from what symconv notes "
+              f"writes; regenerate with: symconv notes --format {fmt} -o {directory}",
+              file=sys.stderr)
         return 1
     result = write(files, directory, force=args.force)
     if result.blocked and not args.force:
@@ -70,6 +74,9 @@ def run(args) -> int:
                   f"(use --force to replace it)", file=sys.stderr)
         return 1
     changed = result.changes
+    if result.orphans and not args.layers:
+        print(f"symconv notes: {', '.join(result.orphans)} in {directory} no longer belong to "
+              f"the notes; delete them if they are not yours", file=sys.stderr)
     print(f"{directory}: wrote {len(changed)} of {len(files)} notes"
           + (f" ({', '.join(changed)})" if 0 < len(changed) <= 4 else ""))
     return 0
