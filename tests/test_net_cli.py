@@ -195,3 +195,11 @@ def test_latex_output_compiles_with_pdflatex(capsys, tmp_path):
     done = subprocess.run([pdflatex, "-halt-on-error", "-interaction=nonstopmode", "net.tex"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_sweep_beyond_64_bit_integers_stays_exact():
+    net = load_zoo("vgg-16")
+    rows = sweep(net, ("H", "W"), (10**8, 10**8 + 32, 10**8 + 64), {}, True)
+    for row in rows:
+        assert row["macs"] == net.analyse({"H": row["H"], "W": row["W"]}).total["macs"]
+    assert rows[0]["macs"] > 2**63
