@@ -1,6 +1,8 @@
 """Linting Markdown notes: the scanner, the checks, the command, hostile notes."""
 
 import json
+import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -219,3 +221,22 @@ def test_generated_note_reports_exactly_the_planted_errors():
     result = lint_text(text)
     assert planted > 0
     assert result.wrong == planted and result.notes == 0
+
+
+# --- the README's console examples are real output ------------------------------------
+_README = Path(__file__).resolve().parent.parent / "README.md"
+_SESSIONS = re.findall(r"```console\n\$ (symconv (?:check|lint) [^\n]*)\n(.*?)\$ echo \$\?\n(\d+)\n```",
+                       _README.read_text(encoding="utf-8"), re.S)
+
+
+def test_readme_shows_check_and_lint():
+    commands = [c for c, _, _ in _SESSIONS]
+    assert any(c.startswith("symconv check") for c in commands)
+    assert any(c.startswith("symconv lint") for c in commands)
+
+
+@pytest.mark.parametrize("command, shown, code", _SESSIONS, ids=[c[:50] for c, _, _ in _SESSIONS])
+def test_readme_console_sessions_are_real(command, shown, code, capsys, monkeypatch):
+    monkeypatch.chdir(_README.parent)
+    assert main(shlex.split(command)[1:]) == int(code)
+    assert capsys.readouterr().out == shown
