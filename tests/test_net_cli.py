@@ -203,3 +203,16 @@ def test_sweep_beyond_64_bit_integers_stays_exact():
     for row in rows:
         assert row["macs"] == net.analyse({"H": row["H"], "W": row["W"]}).total["macs"]
     assert rows[0]["macs"] > 2**63
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "markdown", "latex"])
+def test_sweep_of_alpha_in_every_format(capsys, fmt):
+    code, out, err = run(capsys, "mobilenet-v1", "H=224", "W=224", "--sweep", "alpha=0.25..1:0.25",
+                         "--format", fmt)
+    assert code == 0 and err == ""
+    if fmt == "json":
+        rows = json.loads(out)["rows"]
+        assert [r["alpha"] for r in rows] == [0.25, 0.5, 0.75, 1.0]
+        assert rows[1]["macs"] == 149_497_088
+    else:
+        assert "0.25" in out and ("149,497,088" in out or "149{,}497{,}088" in out)

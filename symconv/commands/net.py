@@ -64,6 +64,17 @@ def _list(fmt: str) -> int:
     return 0
 
 
+def _point(value, json: bool = False):
+    """A swept value as the user wrote it: ``224``, ``0.25`` (or ``1/3`` when not a decimal)."""
+    from fractions import Fraction
+
+    if not isinstance(value, Fraction):
+        return value
+    if float(value) == value:
+        return float(value)
+    return str(value) if not json else {"numerator": value.numerator, "denominator": value.denominator}
+
+
 def _sweep_output(net, text: str, values: dict, divisible, fmt: str) -> str:
     import json
 
@@ -75,10 +86,11 @@ def _sweep_output(net, text: str, values: dict, divisible, fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"network": net.name, "values": {k: as_json_value(v) for k, v in values.items()},
                            "sweep": list(names),
-                           "rows": [{k: as_json_value(v) if not isinstance(v, (int, str)) else v
+                           "rows": [{k: _point(v, json=True) if k in names else as_json_value(v)
                                      for k, v in row.items()} for row in rows]}, indent=2)
     headers = [*names, *KEYS]
-    cells = [[str(row[n]) for n in names] + [f"{int(row[k]):,}" for k in KEYS] for row in rows]
+    cells = [[str(_point(row[n])) for n in names] + [f"{int(row[k]):,}" for k in KEYS]
+             for row in rows]
     fixed = ", ".join(f"{k} = {v}" for k, v in values.items())
     title = f"{net.name}: totals over {'='.join(names)}" + (f" ({fixed})" if fixed else "")
     if fmt == "markdown":
