@@ -170,7 +170,6 @@ def ratio_derivation(a: Layer, b: Layer, quantity: str = "macs") -> Derivation:
     return Derivation(f"ratio-{quantity}", f"{label} ratio", tuple(steps), result.expr)
 
 
-#: layer name -> (comparison layer, what it is compared with), for the "compared with" section.
 def comparison(layer: Layer) -> tuple[Layer, str] | None:
     """The standard convolution this layer replaces, with the same shapes (None: no comparison)."""
     if isinstance(layer, DepthwiseSeparable):

@@ -60,7 +60,7 @@ def test_escaped_markdown_reads_back_as_the_same_plain_text(text):
         return
     tokens = _inline_tokens("word " + render.escape_markdown(text))
     assert all(t.type in ("text", "softbreak") for t in tokens), [t.type for t in tokens]
-    assert "".join(t.content for t in tokens) == "word " + text.replace("\t", "\t")
+    assert "".join(t.content for t in tokens) == "word " + text
 
 
 def test_hostile_markdown_makes_no_link_emphasis_or_html():
