@@ -272,8 +272,11 @@ def output_size(cls) -> dict | None:
     if "padding" in fields and cls.name != "transposed-conv":
         cases.append({"label": "same padding", "assumes": "",
                       "width": cls(**{**options, "padding": "same"}).output_size.width})
+    from .shapes import effective_kernel
+
+    span = effective_kernel(W_F, d_W) if "dilation" in options else None
     return {"width": general.width, "height": general.height, "channels": general.channels,
-            "cases": cases}
+            "cases": cases, "span": span}
 
 
 def ratio_context(a, b, quantity: str = "macs", names=("", ""), title: str = "") -> dict:
@@ -287,7 +290,7 @@ def ratio_context(a, b, quantity: str = "macs", names=("", ""), title: str = "")
                "quantity": label, "derivation": derivation,
                "expr": result.expr,
                "limits": [{"symbol": s, "value": v} for s, v in result.limits],
-               "kernel": None}
+               "kernel": None, "example": None}
     if isinstance(a, DepthwiseSeparable) and quantity != "params" and a.W_F == W_F:
         at3 = substitute(result.expr, {W_F: 3, H_F: 3})
         floor_value = sympy.limit(at3, D_out, sympy.oo)
@@ -326,9 +329,24 @@ def layer_context(name: str) -> dict:
         "buffers": layer.buffers if layer.buffers != 0 else None,
         "bias": bias,
         "example": example(cls),
-        "comparison": None if compare is None else ratio_context(
-            layer, compare[0], "macs", (name, compare[1])),
+        "comparison": None if compare is None else {
+            **ratio_context(layer, compare[0], "macs", (name, compare[1])),
+            "example": _example_ratio(cls, layer, compare[0])},
     }
+
+
+def _example_ratio(cls, sym, reference) -> dict | None:
+    """The comparison in numbers: the example's MACs over the reference layer's, and the
+    closed-form ratio with the example's sizes put in (the two must agree)."""
+    layer = example_layer(cls)
+    numeric_reference = comparison(layer)[0]
+    closed = substitute(ratio(sym, reference, "macs").expr, _example_values(layer, sym))
+    if closed.free_symbols or numeric_reference.macs.free_symbols:
+        return None  # the reference has sizes the example does not fix (pointwise: W_F)
+    num, den = int(layer.macs), int(numeric_reference.macs)
+    if closed != sympy.Rational(num, den):
+        raise AssertionError(f"{cls.name}: example ratio {num}/{den} != closed form {closed}")
+    return {"numerator": num, "denominator": den, "ratio": closed, "factor": float(1 / closed)}
 
 
 def index_context(names, title: str) -> dict:
