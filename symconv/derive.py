@@ -102,7 +102,8 @@ def params_derivation(layer: Layer) -> Derivation | None:
         steps.append(Step((Term(layer.D_out, f"{unit}s"),
                            Term(per_filter, f"weights + bias per {unit}" if layer._bias
                                 else f"weights per {unit}")),
-                          note=f"one {unit} per output channel"))
+                          note=f"one {unit} per output "
+                               + ("channel" if unit == "filter" else "feature")))
     else:
         steps.append(Step((Term(layer.depthwise.params, "depthwise"),
                            Term(layer.pointwise.params, "pointwise")), "+",
