@@ -32,7 +32,7 @@ import sympy
 from .errors import InputError
 from .layers import Shape
 from .netnodes import NETWORK_OPS, Concat, LayerSpec, Residual, Row, Sequence, layer
-from .propagate import _Walker
+from .propagate import _Walker, count_rows
 from .symbols import SYMBOLS
 
 __all__ = ["Network", "Analysis", "LayerSpec", "Sequence", "Residual", "Concat", "Row", "layer",
@@ -129,6 +129,7 @@ class Network:
                 raise InputError(f"unknown value {key!r}; a network takes {', '.join(NETWORK_NAMES)}")
             subs[symbol] = _exact(value, str(symbol))
         shape = self._input_shape(subs)
+        count_rows(self.layers)
         walker = _Walker(subs)
         out, _ = walker.walk(self.layers, shape, "", (sympy.Integer(1), sympy.Integer(1)))
         stride = tuple(sympy.Integer(math.lcm(*[int(s[axis]) for s in walker.strides

@@ -24,6 +24,9 @@ from .errors import InputError
 from .layers import Dense, GlobalAvgPool, Shape, TransposedConv, layer_class
 from .netnodes import _MAX_NESTING, NETWORK_OPS, Concat, LayerSpec, Residual, Row, Sequence
 
+#: More rows than this is a mistake (a repeat count off by orders of magnitude), not a network.
+MAX_ROWS = 1_000_000
+
 
 def _equal(a, b) -> bool:
     """Do two sizes agree for every valid input? Structurally, by expansion, or at sample points."""
@@ -170,8 +173,9 @@ class _Walker:
             if "W_F" not in fields:
                 raise InputError("has no kernel size (K)")
             side = options.pop("K")
-            options.setdefault("W_F", side)
-            options.setdefault("H_F", side)
+            kernel = side if isinstance(side, tuple) else (side, side)  # K = [W_F, H_F]
+            options.setdefault("W_F", kernel[0])
+            options.setdefault("H_F", kernel[1])
         given = {name: options.pop(name) for name in ("D_in", "W_in", "H_in") if name in options}
         unknown = sorted(set(options) - fields)
         if unknown:
@@ -191,6 +195,30 @@ class _Walker:
         options.update({name: value for name, value in actual.items() if name in fields})
         built = cls(**options)
         return built, built.output_size
+
+
+def count_rows(nodes, depth: int = 0) -> int:
+    """How many rows the nodes unroll to (repeats multiplied out), without building anything."""
+    if depth > _MAX_NESTING:
+        raise InputError(f"blocks nest deeper than {_MAX_NESTING} levels")
+    total = 0
+    for node in nodes:
+        repeat = node.repeat if isinstance(node.repeat, int) else 1
+        if isinstance(node, LayerSpec):
+            inner = 1
+        elif isinstance(node, Sequence):
+            inner = count_rows(node.layers, depth + 1)
+        elif isinstance(node, Residual):
+            inner = count_rows(node.body, depth + 1) + count_rows(node.shortcut, depth + 1) + 1
+        elif isinstance(node, Concat):
+            inner = sum(count_rows(b, depth + 1) for b in node.branches) + 1
+        else:
+            inner = 1
+        total += repeat * inner
+        if total > MAX_ROWS:
+            raise InputError(f"the network unrolls to more than {MAX_ROWS:,} layers; "
+                             "check the repeat counts")
+    return total
 
 
 def _layer_names():

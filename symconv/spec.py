@@ -152,7 +152,10 @@ class _Reader:
         for key, default in (("C", 3), ("H", "H"), ("W", "W")):
             value = inp.get(key, default)
             if isinstance(value, str):
-                value = parse_arith(value, {k: SYMBOLS[k] for k in ("H", "W", "C")})
+                try:
+                    value = parse_arith(value, {k: SYMBOLS[k] for k in ("H", "W", "C")})
+                except InputError as error:
+                    self.fail(f"input.{key}", str(error))
             elif isinstance(value, bool) or not isinstance(value, int):
                 self.fail(f"input.{key}", f"must be a whole number or a name, not {value!r}")
             elif value < 1:
@@ -221,6 +224,10 @@ class _Reader:
             return self.use_block(kind, item, where, names, name, repeat)
         if kind in _BLOCK_KINDS:
             return self.block_node(kind, item, where, names, name, repeat)
+        padding = item.get("padding")
+        if isinstance(padding, str) and padding not in _PADDING_WORDS and not padding[:1].isdigit():
+            self.fail(f"{where}.padding", f"padding is valid, same, full or a whole number, "
+                                          f"not {padding!r}")
         options = tuple(sorted((key, self.value(v, f"{where}.{key}", names)) for key, v in item.items()))
         return LayerSpec(kind, options, name, repeat)
 

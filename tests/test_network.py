@@ -390,3 +390,24 @@ def test_long_chains_of_blocks_are_errors_not_crashes():
     assert "blocks nest too deeply" in error_of(chain(2000))
     assert "blocks nest deeper than 50 levels" in error_of(chain(60))
     assert parse_spec(chain(20)).analyse({"H": 2, "W": 2}).total["bn_affine"] == 6
+
+
+def test_more_bad_options_name_their_place():
+    assert "padding is valid, same, full" in error_of('[[layers]]\ntype = "conv"\nD_out = 2\n'
+                                                      'K = 1\npadding = "bogus"\n')
+    assert error_of('[input]\nH = "alpha"\n[[layers]]\ntype = "batchnorm"\n').startswith(
+        "net.toml: input.H: unknown name 'alpha'")
+    assert "unknown option 'D_out'" in error_of('[[layers]]\ntype = "depthwise"\nD_out = 8\nK = 3\n')
+    assert "unsupported value" in error_of('[[layers]]\ntype = "conv"\nD_out = {a = 1}\nK = 1\n')
+
+
+def test_kernel_pair():
+    a = parse_spec('[[layers]]\ntype = "conv"\nD_out = 8\nK = [3, 1]\nstride = [2, 1]\n'
+                   'padding = [1, 0]\n').analyse({"H": 8, "W": 8})
+    assert tuple(a.output) == (4, 8, 8)
+    assert a.total["macs"] == 3 * 1 * 3 * 8 * 4 * 8
+
+
+def test_absurd_repeat_is_an_error():
+    with pytest.raises(InputError, match="unrolls to more than 1,000,000 layers"):
+        Network([layer("batchnorm", repeat=10**9)]).analyse({"H": 1, "W": 1})
