@@ -90,7 +90,7 @@ def _notes(analysis: Analysis) -> list[str]:
     notes = ["MACs count conv and dense layers, batch 1; pooling, BN, add and concat count none."]
     if not analysis.exact_polynomial:
         sw, sh = analysis.total_stride
-        notes.append(f"Floors remain: with --assume-divisible (H a multiple of {sh}, W of {sw}) "
+        notes.append(f"Floors and ceilings remain: with --assume-divisible (H a multiple of {sh}, W of {sw}) "
                      "the totals become polynomials.")
     return notes
 

@@ -47,6 +47,42 @@ def _shape_text(shape: Shape) -> str:
     return " x ".join(str(v) for v in shape)
 
 
+def _ceiling_form(e):
+    """``floor((n - 1)/s) = ceiling(n/s) - 1`` for a whole number ``n``: the output size of a
+    "same"-padded window, ``floor((n + 2p - k)/s) + 1`` with ``2p = k - 1``, reads ``ceiling(n/s)``."""
+    arg = e.args[0]
+    c, _ = arg.as_coeff_Add()
+    if c.is_Rational and c.p == -1 and c.q > 1:
+        n = sympy.expand(c.q * arg + 1)
+        if n.is_integer:
+            return sympy.ceiling(n / c.q) - 1
+    return e
+
+
+def _collapse(e):
+    """``floor(floor(y)/b) = floor(y/b)`` and ``ceiling(ceiling(y)/b) = ceiling(y/b)``, whole ``b``."""
+    coeff, inner = e.args[0].as_coeff_Mul()
+    if type(inner) is type(e) and coeff.is_Rational and coeff.p == 1 and coeff.q > 1:
+        return type(e)(inner.args[0] / coeff.q)
+    return e
+
+
+def tidy_size(expr):
+    """A size or count with its floors in the shortest exact form (identities for whole numbers).
+
+    >>> from symconv.symbols import W
+    >>> half = sympy.floor(W/2 - sympy.Rational(1, 2)) + 1  # 3x3 window, padding 1, stride 2
+    >>> tidy_size(half), tidy_size(sympy.floor(half/2 - sympy.Rational(1, 2)) + 1)
+    (ceiling(W/2), ceiling(W/4))
+    >>> tidy_size(sympy.floor(sympy.floor(W/2)/2))
+    floor(W/4)
+    """
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.floor, sympy.ceiling):
+        return expr
+    expr = expr.replace(lambda x: isinstance(x, sympy.floor), _ceiling_form)
+    return expr.replace(lambda x: isinstance(x, (sympy.floor, sympy.ceiling)), _collapse)
+
+
 class _Walker:
     """Propagates shapes through the nodes and collects the rows."""
 
@@ -135,16 +171,18 @@ class _Walker:
         key = (spec.type, spec.options, tuple(shape))
         if key not in self.cache:
             try:
-                self.cache[key] = self.build(spec, shape)
+                built, out = self.build(spec, shape)
             except InputError as error:
                 raise InputError(f"layer {label} ({spec.type}): {error}") from None
-        built, out = self.cache[key]
-        zero = sympy.Integer(0)
+            zero = sympy.Integer(0)
+            counts = (zero,) * 5 if built is None else (
+                built.weights, built.biases, built.affine, built.buffers, built.macs)
+            self.cache[key] = (built, Shape(*(tidy_size(v) for v in out)),
+                               tuple(tidy_size(c) for c in counts))
+        built, out, counts = self.cache[key]
+        self.rows.append(Row(label, spec.type, shape, out, *counts))
         if built is None:  # flatten
-            self.rows.append(Row(label, spec.type, shape, out, zero, zero, zero, zero, zero))
             return out, None
-        self.rows.append(Row(label, spec.type, shape, out, built.weights, built.biases,
-                             built.affine, built.buffers, built.macs))
         if scale is None or isinstance(built, (Dense, GlobalAvgPool)):
             return out, None
         stride = getattr(built, "stride", (sympy.Integer(1), sympy.Integer(1)))
