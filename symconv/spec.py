@@ -30,7 +30,8 @@ and the layer's options (``D_out``, ``K`` or ``W_F``/``H_F``, ``stride``,
 ``padding``, ``dilation``, ``groups``, ``bias``, ...). Input sizes come from the
 previous layer. A ``concat`` has ``branches``: a list of layer lists (an empty
 list passes the input through). Strings are parsed by :mod:`symconv.netexpr`,
-never evaluated.
+never evaluated. Errors name the place with positions counted from 1, as the
+table numbers its rows: ``layers[3] (residual).body[1] (conv)`` is row ``3.1``.
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ class _Reader:
     def node_list(self, items, where: str, names: dict) -> tuple:
         if not isinstance(items, list):
             self.fail(where, "must be a list of layers")
-        return tuple(self.node(item, f"{where}[{i}]", names) for i, item in enumerate(items))
+        return tuple(self.node(item, f"{where}[{i}]", names) for i, item in enumerate(items, 1))
 
     def value(self, value, where: str, names: dict):
         """An option's value: number, bool, padding word, expression, or a [w, h] pair."""
@@ -253,7 +254,7 @@ class _Reader:
         if not isinstance(branches, list) or not branches:
             self.fail(where, "a concat block needs branches: a list of layer lists")
         out = []
-        for j, branch in enumerate(branches):
+        for j, branch in enumerate(branches, 1):
             if isinstance(branch, dict):  # [[layers.branches]] with layers = [...]
                 extra = sorted(set(branch) - {"layers"})
                 if extra:

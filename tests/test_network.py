@@ -430,3 +430,9 @@ def test_tidied_sizes_equal_the_window_count(k, s, p):
         except InputError:
             continue
         assert symbolic.output.width.xreplace({W: n}) == numeric.output.width == size
+
+
+def test_reading_errors_count_positions_from_one_like_the_table():
+    text = ('[[layers]]\ntype = "batchnorm"\n[[layers]]\ntype = "residual"\n'
+            'body = [ { type = "batchnorm" }, { type = "conv", D_out = "x", K = 1 } ]\n')
+    assert error_of(text).startswith("net.toml: layers[2] (residual).body[2] (conv).D_out:")
