@@ -121,14 +121,25 @@ class Layer:
         """Raise :class:`InputError` for a layer that cannot exist."""
 
     # --- quantities -----------------------------------------------------
+    # A layer with weights states ``fan_in`` (weights per output channel) and
+    # ``positions`` (where each output channel's weights are applied); the
+    # counts follow from those two, so no layer retypes them.
+    fan_in: sympy.Expr | None = None
+
+    @property
+    def positions(self) -> sympy.Expr:
+        """Output positions per channel, as the MAC formula states them."""
+        w, h = self._course_out(self.output_size)
+        return w * h
+
     @property
     def weights(self) -> sympy.Expr:
         """Weights, no biases, no normalisation parameters."""
-        return sympy.Integer(0)
+        return sympy.Integer(0) if self.fan_in is None else self.D_out * self.fan_in
 
     @property
     def biases(self) -> sympy.Expr:
-        return sympy.Integer(0)
+        return sympy.Integer(0) if self.fan_in is None else self.D_out * self._bias
 
     @property
     def affine(self) -> sympy.Expr:
@@ -142,11 +153,13 @@ class Layer:
 
     @property
     def params(self) -> sympy.Expr:
-        return self.weights + self.biases + self.affine
+        if self.fan_in is None:
+            return self.affine
+        return self.D_out * (self.fan_in + self._bias)
 
     @property
     def macs(self) -> sympy.Expr:
-        return sympy.Integer(0)
+        return sympy.Integer(0) if self.fan_in is None else self.fan_in * self.D_out * self.positions
 
     @property
     def flops(self) -> sympy.Expr:

@@ -47,21 +47,8 @@ class Conv(Layer):
         check_divides(self.groups, self.D_out, "D_out", self.name)
 
     @property
-    def weights(self):
-        return self.D_out * (self.W_F * self.H_F * self.D_in / self.groups)
-
-    @property
-    def biases(self):
-        return self.D_out * self._bias
-
-    @property
-    def params(self):
-        return self.D_out * (self.W_F * self.H_F * self.D_in / self.groups + self._bias)
-
-    @property
-    def macs(self):
-        w, h = self._course_out(self.output_size)
-        return self.W_F * self.H_F * (self.D_in / self.groups) * self.D_out * w * h
+    def fan_in(self):
+        return self.W_F * self.H_F * self.D_in / self.groups
 
     @property
     def output_size(self) -> Shape:
@@ -101,21 +88,8 @@ class Depthwise(Layer):
         return self.depth_multiplier * self.D_in
 
     @property
-    def weights(self):
-        return self.D_out * self.W_F * self.H_F
-
-    @property
-    def biases(self):
-        return self.D_out * self._bias
-
-    @property
-    def params(self):
-        return self.D_out * (self.W_F * self.H_F + self._bias)
-
-    @property
-    def macs(self):
-        w, h = self._course_out(self.output_size)
-        return self.W_F * self.H_F * self.D_out * w * h
+    def fan_in(self):
+        return self.W_F * self.H_F
 
     @property
     def output_size(self) -> Shape:
@@ -137,21 +111,8 @@ class Pointwise(Layer):
     bias: bool = True
 
     @property
-    def weights(self):
-        return self.D_out * self.D_in
-
-    @property
-    def biases(self):
-        return self.D_out * self._bias
-
-    @property
-    def params(self):
-        return self.D_out * (self.D_in + self._bias)
-
-    @property
-    def macs(self):
-        w, h = self._course_out(self.output_size)
-        return self.D_in * self.D_out * w * h
+    def fan_in(self):
+        return self.D_in
 
     @property
     def output_size(self) -> Shape:
@@ -230,8 +191,8 @@ class TransposedConv(Conv):
     output_padding: Size | tuple = 0
 
     @property
-    def macs(self):
-        return self.W_F * self.H_F * (self.D_in / self.groups) * self.D_out * self.W_in * self.H_in
+    def positions(self):
+        return self.W_in * self.H_in
 
     @property
     def output_size(self) -> Shape:

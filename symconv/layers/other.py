@@ -36,20 +36,12 @@ class Dense(Layer):
     bias: bool = True
 
     @property
-    def weights(self):
-        return self.D_in * self.D_out
+    def fan_in(self):
+        return self.D_in
 
     @property
-    def biases(self):
-        return self.D_out * self._bias
-
-    @property
-    def params(self):
-        return self.D_out * (self.D_in + self._bias)
-
-    @property
-    def macs(self):
-        return self.D_in * self.D_out
+    def positions(self):
+        return sympy.Integer(1)
 
     @property
     def output_size(self) -> Shape:
