@@ -31,11 +31,13 @@ def _symconv() -> list[str]:
     return [script] if script else [sys.executable, "-m", "symconv.cli"]
 
 
-def wall(argv: list[str]) -> Callable[[], float]:
+def wall(argv: list[str], **env: str) -> Callable[[], float]:
     """A timer for one run of a command (output discarded; a failure stops the benchmark)."""
+    environment = {**os.environ, **env}
+
     def run() -> float:
         start = time.perf_counter()
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=environment)
         return time.perf_counter() - start
     return run
 
@@ -132,6 +134,10 @@ def cli_figures() -> tuple[Figure, ...]:
         Figure("symconv ratio --dw-sep", wall(sc + ["ratio", "--dw-sep"]),
                'python -c "import sympy"', wall([py, "-c", "import sympy"]),
                lambda t, b: t / b <= 1.25, "at most 1.25x"),
+        Figure("symconv ratio --dw-sep, cache off", wall(sc + ["ratio", "--dw-sep"],
+                                                          SYMCONV_NO_CACHE="1"),
+               'python -c "import sympy"', wall([py, "-c", "import sympy"]),
+               lambda t, b: True, "none (reported)"),
         Figure("symconv --help", wall(sc + ["--help"]),
                'python -c "pass"', wall([py, "-c", "pass"]),
                lambda t, b: t / b <= 3, "at most 3x"),
@@ -152,7 +158,11 @@ def lint_figures() -> tuple[Figure, ...]:
     from make_note import make_note
 
     note = Path(tempfile.mkdtemp()) / "big-note.md"
-    note.write_text(make_note(1000), encoding="utf-8")
+    text, planted = make_note(1000)
+    note.write_text(text, encoding="utf-8")
+    found = subprocess.run(_symconv() + ["lint", str(note)], capture_output=True, text=True,
+                           cwd=ROOT).stdout.count(": wrong:")
+    assert found == planted, f"lint found {found} wrong formulas, {planted} were planted"
 
     def lint() -> float:
         start = time.perf_counter()
