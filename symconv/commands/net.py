@@ -4,7 +4,9 @@ SPEC is a TOML spec file or a built-in network (mobilenet-v1, resnet-50, vgg-16)
 Without values the totals are closed forms in the input size H, W (and the width
 multiplier alpha); NAME=VALUE (H, W, C, alpha) gives numbers. MACs count conv and
 dense layers (batch 1); params count weights, biases and BN scale and shift, as
-PyTorch does; BN running statistics are reported apart.
+PyTorch does; BN running statistics are reported apart. The spec format (layers,
+repeat, residual and concat blocks, named blocks with parameters) is described
+in the README, section "Your own network", and in symconv/spec.py.
 
 examples:
   symconv net mobilenet-v1 --assume-divisible
@@ -24,7 +26,7 @@ def configure(parser) -> None:
                         help="input size and width multiplier: H=224 W=224 C=3 alpha=0.5")
     parser.add_argument("--sweep", metavar="NAMES=START..STOP:STEP",
                         help="a table of totals over many values, e.g. H=W=96..512:32 "
-                             "(the stop is included)")
+                             "(the stop is included when a step lands on it)")
     parser.add_argument("--assume-divisible", action="store_true", default=None,
                         help="take H and W to be multiples of the total stride: floors vanish "
                              "and the totals become polynomials")
