@@ -112,6 +112,13 @@ class Network:
         return load_spec(path)
 
     @classmethod
+    def from_dict(cls, data: dict) -> "Network":
+        """Build from spec data already in Python (the TOML file's keys), e.g. read from JSON."""
+        from .spec import from_data
+
+        return from_data(data)
+
+    @classmethod
     def zoo(cls, name: str) -> "Network":
         """A built-in network by name: ``Network.zoo("resnet-50")``."""
         from .spec import load_zoo

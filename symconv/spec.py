@@ -80,6 +80,13 @@ def parse_spec(text: str, source: str = "<spec>") -> Network:
         raise InputError(f"{source}: TOML syntax error: {message}") from None
     except RecursionError:
         raise InputError(f"{source}: arrays or tables nest too deeply to read") from None
+    return from_data(data, source)
+
+
+def from_data(data: dict, source: str = "<data>") -> Network:
+    """A :class:`Network` from already-parsed spec data (the same keys as the TOML file)."""
+    if not isinstance(data, dict):
+        raise InputError(f"{source}: a spec is a table (dict), not {type(data).__name__}")
     try:
         return _Reader(data, source).network()
     except RecursionError:

@@ -436,3 +436,14 @@ def test_reading_errors_count_positions_from_one_like_the_table():
     text = ('[[layers]]\ntype = "batchnorm"\n[[layers]]\ntype = "residual"\n'
             'body = [ { type = "batchnorm" }, { type = "conv", D_out = "x", K = 1 } ]\n')
     assert error_of(text).startswith("net.toml: layers[2] (residual).body[2] (conv).D_out:")
+
+
+def test_from_dict_is_the_spec_without_toml():
+    data = {"input": {"C": 4, "H": 8, "W": 8},
+            "layers": [{"type": "conv", "D_out": 8, "K": 3, "padding": 1, "bias": False},
+                       {"type": "residual", "body": [
+                           {"type": "conv", "D_out": 8, "K": 3, "padding": 1, "bias": False},
+                           {"type": "batchnorm"}]}]}
+    assert Network.from_dict(data).analyse().total["macs"] == 288 * 64 + 576 * 64
+    with pytest.raises(InputError, match="a spec is a table"):
+        Network.from_dict([1, 2])
