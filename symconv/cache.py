@@ -2,8 +2,9 @@
 
 The floor of any symbolic command is ``import sympy`` plus sympy's own lazy
 imports on the first sum it builds (``sympy.tensor``, about 70 ms); a command
-whose output depends only on its arguments (``layers``, ``show``, ``ratio``,
-``eval``) prints a stored answer without importing sympy at all.
+whose output depends only on its arguments and the files they name (``layers``,
+``show``, ``ratio``, ``eval``, ``check``, ``net``) prints a stored answer without
+importing sympy at all.
 
 The key is the command line, the Python version and a fingerprint of symconv's
 own source files (path, size, modification time) and templates, so editing the
@@ -49,8 +50,16 @@ def _fingerprint() -> str:
 
 
 def key(argv: list[str]) -> str:
+    """The entry for a command line; an argument that names a file (a network spec) adds
+    that file's size and modification time, so editing the file is a new entry."""
     digest = hashlib.sha256(_fingerprint().encode())
     digest.update("\0".join(argv).encode())
+    for arg in argv:
+        try:
+            stat = os.stat(arg)
+        except (OSError, ValueError):
+            continue
+        digest.update(f"\0{os.path.abspath(arg)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 

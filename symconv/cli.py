@@ -30,8 +30,9 @@ COMMANDS = {
 
 FORMATS = ("text", "latex", "markdown", "json")
 
-#: commands whose output depends on their arguments alone: their output is cached on disk.
-PURE_COMMANDS = frozenset({"layers", "show", "ratio", "eval"})
+#: commands whose output depends only on their arguments and the files they name:
+#: their output is cached on disk (symconv/cache.py).
+PURE_COMMANDS = frozenset({"layers", "show", "ratio", "eval", "check", "net"})
 
 
 class _Parser(argparse.ArgumentParser):

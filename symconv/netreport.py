@@ -102,9 +102,12 @@ def _pretty_lines(value) -> tuple[list[str], int]:
     from sympy.printing.pretty.pretty import PrettyPrinter
     from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
 
+    from .output import without_units_import
+
     flag = pretty_use_unicode(True)  # symbol names (alpha -> α) follow the global flag
     try:
-        picture = PrettyPrinter({"use_unicode": True, "wrap_line": False})._print(value)
+        with without_units_import():
+            picture = PrettyPrinter({"use_unicode": True, "wrap_line": False})._print(value)
     finally:
         pretty_use_unicode(flag)
     lines = str(picture).split("\n")

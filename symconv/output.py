@@ -8,6 +8,7 @@ expression as ``{"expr": str(e), "latex": latex(e)}`` and every number as an int
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from dataclasses import dataclass, field
@@ -72,20 +73,24 @@ class _NoUnits:
         pass
 
 
-def _pretty_no_units(value) -> str:
+@contextlib.contextmanager
+def without_units_import():
+    """Pretty-print inside this block without importing ``sympy.physics.units``."""
     name = "sympy.physics.units"
     if name in sys.modules:
-        return sympy.pretty(value, use_unicode=True, wrap_line=False)
+        yield
+        return
     sys.modules[name] = _NoUnits  # type: ignore[assignment]
     try:
-        return sympy.pretty(value, use_unicode=True, wrap_line=False)
+        yield
     finally:
         del sys.modules[name]
 
 
 def _pretty(value) -> str:
     if isinstance(value, sympy.Basic):
-        return _pretty_no_units(value)
+        with without_units_import():
+            return sympy.pretty(value, use_unicode=True, wrap_line=False)
     if hasattr(value, "__iter__") and not isinstance(value, str):  # a Shape: one line
         parts = [_pretty(v) if "\n" not in _pretty(v) else str(v) for v in value]
         return " × ".join(f"({p})" if v.is_Add else p for p, v in zip(parts, value))

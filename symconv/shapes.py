@@ -122,7 +122,10 @@ def conv_output_size(i: Size, k: Size, stride: Size = 1, padding: Padding = Padd
         return sympy.ceiling(i / stride)
     p = padding_per_side(padding, k, dilation)
     _check_fits(i, k, stride, 2 * p, dilation, what)
-    return sympy.floor((i + 2 * p - effective_kernel(k, dilation)) / stride) + 1
+    span = i + 2 * p - effective_kernel(k, dilation)
+    if stride == 1:  # an integer already: skip sympy's (slow) proof that floor() is a no-op
+        return span + 1
+    return sympy.floor(span / stride) + 1
 
 
 def transposed_output_size(i: Size, k: Size, stride: Size = 1, padding: Padding = PaddingMode.VALID,

@@ -67,3 +67,15 @@ def test_an_unwritable_cache_is_skipped(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SYMCONV_CACHE_DIR", str(blocker / "sub"))
     assert main(["ratio", "--dw-sep", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["ratio"]["expr"] == "1/(H_F*W_F) + 1/D_out"
+
+
+def test_editing_a_named_spec_file_is_a_new_entry(cache_dir, tmp_path, capsys):
+    spec = tmp_path / "net.toml"
+    spec.write_text('[input]\nC = 3\nH = 32\nW = 32\n\n[[layers]]\ntype = "conv"\nD_out = 8\nK = 3\n')
+    assert main(["net", str(spec), "--format", "json"]) == 0
+    first = json.loads(capsys.readouterr().out)["total"]["params"]
+    spec.write_text(spec.read_text().replace("D_out = 8", "D_out = 16"))
+    os.utime(spec, ns=(1, 1))  # a different modification time, whatever the clock's resolution
+    assert main(["net", str(spec), "--format", "json"]) == 0
+    second = json.loads(capsys.readouterr().out)["total"]["params"]
+    assert (first, second) == (8 * (27 + 1), 16 * (27 + 1))
