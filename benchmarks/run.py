@@ -150,6 +150,10 @@ def net_figures() -> tuple[Figure, ...]:
         Figure("symconv net resnet-50 (symbolic totals)", wall(sc + ["net", "resnet-50"]),
                'python -c "import sympy"', wall([py, "-c", "import sympy"]),
                lambda t, b: t / b <= 3, "at most 3x"),
+        Figure("symconv net resnet-50, cache off", wall(sc + ["net", "resnet-50"],
+                                                        SYMCONV_NO_CACHE="1"),
+               'python -c "import sympy"', wall([py, "-c", "import sympy"]),
+               lambda t, b: t / b <= 3, "at most 3x"),
     )
 
 
