@@ -40,7 +40,9 @@ from .symbols import ALIASES, SYMBOLS
 MAX_LENGTH = 4000       # characters in one formula
 MAX_DEPTH = 60          # nested groups, signs and powers
 MAX_EXPONENT = 12       # |n| in x^n
-MAX_TERMS = 20000       # monomials after expanding products of sums
+MAX_TERMS = 2000        # monomials after expanding products of sums
+MAX_DENOMINATORS = 6    # different sums under a fraction bar (their product is the common one)
+MAX_FLOORS = 12         # floors and ceilings
 MAX_BITS = 4000         # size of any number that appears (about 1200 digits)
 
 #: notation -> (spelling -> canonical name, identifications the notation implies).
@@ -298,6 +300,7 @@ class _Parser:
     def __init__(self, tokens: list[Token]):
         self.tokens, self.i, self.depth = tokens, 0, 0
         self.opened: list[Token] = []  # groups not closed yet, innermost last
+        self.functions = 0
 
     @property
     def tok(self) -> Token:
@@ -312,6 +315,11 @@ class _Parser:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _error(col, f"nested more than {MAX_DEPTH} deep")
+
+    def count_function(self, col: int) -> None:
+        self.functions += 1
+        if self.functions > MAX_FLOORS:
+            raise _error(col, f"more than {MAX_FLOORS} floors, ceilings and roots")
 
     def parse(self) -> sympy.Expr:
         expr = self.sum()
@@ -385,6 +393,8 @@ class _Parser:
             if den == 0:
                 raise _error(tok.col, "division by zero")
             return _guard(num / den, tok.col)
+        if tok.kind in ("sqrt", "func"):
+            self.count_function(tok.col)
         if tok.kind == "sqrt":
             return sympy.sqrt(self.argument(tok))
         if tok.kind == "func":
@@ -422,6 +432,8 @@ class _Parser:
         self.take()
         self.depth -= 1
         self.opened.pop()
+        if open_tok.text in ("\\lfloor", "\\lceil"):
+            self.count_function(open_tok.col)
         if open_tok.text == "\\lfloor":
             return sympy.floor(inner)
         if open_tok.text == "\\lceil":
@@ -492,7 +504,22 @@ def parse(text: str, notation: str | None = None, aliases: dict[str, str] | None
     resolver = resolver or Resolver(notation, aliases)
     tokens = _Lexer(text, resolver).run()
     expr = _Parser(tokens).parse()
-    if expansion_size(expr) > MAX_TERMS:
+    for power in expr.atoms(sympy.Pow):  # D_in*D_in*... collects into one power
+        if power.exp.is_Integer and abs(int(power.exp)) > MAX_EXPONENT:
+            base = f"({power.base})" if power.base.is_Add else str(power.base)
+            raise InputError(f"formula too large: it has the power {base}^{power.exp} "
+                             f"(at most {MAX_EXPONENT})")
+    denominators = {p for p in expr.atoms(sympy.Pow) if p.exp.is_negative and not
+                    p.base.is_Symbol}
+    if len(denominators) > MAX_DENOMINATORS:
+        raise InputError(f"formula too large: more than {MAX_DENOMINATORS} different sums "
+                         f"under a fraction bar")
+    functions = expr.atoms(sympy.floor, sympy.ceiling) | {
+        p for p in expr.atoms(sympy.Pow) if not p.exp.is_Integer}
+    if len(functions) > MAX_FLOORS:
+        raise InputError(f"formula too large: more than {MAX_FLOORS} floors, ceilings and roots")
+    common = math.prod(expansion_size(1 / d) for d in denominators)  # the common denominator
+    if expansion_size(expr) * common > MAX_TERMS:
         raise InputError(f"formula too large: it would expand to more than {MAX_TERMS} terms")
     return expr
 
