@@ -21,21 +21,25 @@ Traceback (most recent call last):
   ...
 symconv.errors.InputError: parse error at column 8: unmatched '('
 
-Limits (:data:`MAX_LENGTH`, :data:`MAX_DEPTH`, :data:`MAX_EXPONENT`,
-:data:`MAX_TERMS`, :data:`MAX_BITS`) keep every input well under a second.
+Limits on length, nesting, exponents (also after equal factors collect), the
+expanded size, common denominators, floors and number size (:data:`MAX_LENGTH`
+and its neighbours) keep parsing and checking any input under a second
+(``benchmarks/parse_limits.py``). Names: :mod:`symconv.notation`; tokens:
+:mod:`symconv.lexer`.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
-import re
-from dataclasses import dataclass
 
 import sympy
 
 from .errors import InputError
-from .symbols import ALIASES, SYMBOLS
+from .lexer import _OPEN, Token, _error, tokenize
+from .notation import NOTATIONS, Resolver, parse_aliases
+from .symbols import SYMBOLS
+
+__all__ = ["parse", "expansion_size", "Resolver", "NOTATIONS", "parse_aliases"]
 
 MAX_LENGTH = 4000       # characters in one formula
 MAX_DEPTH = 60          # nested groups, signs and powers
@@ -44,255 +48,6 @@ MAX_TERMS = 2000        # monomials after expanding products of sums
 MAX_DENOMINATORS = 6    # different sums under a fraction bar (their product is the common one)
 MAX_FLOORS = 12         # floors and ceilings
 MAX_BITS = 4000         # size of any number that appears (about 1200 digits)
-
-#: notation -> (spelling -> canonical name, identifications the notation implies).
-NOTATIONS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
-    # Howard et al., MobileNets (arXiv 1704.04861): M input channels, N output
-    # channels, a D_K x D_K kernel, a D_F x D_F (output) feature map.
-    "mobilenet": ({"M": "D_in", "N": "D_out", "D_K": "K", "D_{K}": "K", "DK": "K",
-                   "D_F": "W_out", "D_{F}": "W_out", "DF": "W_out"},
-                  {"W_F": "K", "H_F": "K", "H_out": "W_out"}),
-    # PyTorch / paper style: C_in, C_out channels, a K x K kernel, an H x W output map.
-    "cin-cout": ({"K": "K", "H": "H_out", "W": "W_out", "k": "K"},
-                 {"W_F": "K", "H_F": "K"}),
-}
-
-#: LaTeX commands that are only spacing or sizing: skipped.
-_SKIP = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", "big", "Big",
-         "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr",
-         "left", "right", "middle", "thinspace", "enspace", "nonumber"}
-_TIMES = {"times", "cdot", "ast", "bullet"}
-_OPEN = {"(": ")", "[": "]", "{": "}", "\\lfloor": "\\rfloor", "\\lceil": "\\rceil",
-         "\\{": "\\}", "\\langle": "\\rangle"}
-_CLOSE = set(_OPEN.values())
-#: plain-text functions, always written with parentheses: floor(x), ceil(x)
-_FUNCTIONS = {"floor": sympy.floor, "ceil": sympy.ceiling, "ceiling": sympy.ceiling,
-              "sqrt": sympy.sqrt}
-_UNICODE = {"×": "*", "·": "*", "⋅": "*", "∗": "*", "−": "-", "÷": "/", "⌊": "\\lfloor",
-            "⌋": "\\rfloor", "⌈": "\\lceil", "⌉": "\\rceil", "\u00a0": " ", "\u2009": " ",
-            "\u202f": " "}
-_NUMBER = re.compile(r"\d{1,3}(?:(?:,|\\,|\{,\}|\u2009|\u202f)\d{3})+(?!\d)|\d+(?:\.\d+)?", re.ASCII)
-_PRODUCT_X = re.compile(r"\s*[xX]\s*(?=\d)", re.ASCII)
-_TEXT_WRAP = re.compile(r"\\(?:text|mathrm|mathit|textrm|mathsf|rm|it|operatorname)\s*")
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str    # num, name, op, open, close, frac, sqrt, func, end
-    text: str
-    col: int     # 1-based column in the original text
-    value: object = None
-
-
-def _error(col: int, message: str) -> InputError:
-    return InputError(f"parse error at column {col}: {message}")
-
-
-class Resolver:
-    """Spelling -> canonical symbol: a notation and ``--alias`` first, then the alias table,
-    then the same name with its subscript in any case (``D_{In}`` is ``D_in``)."""
-
-    def __init__(self, notation: str | None = None, aliases: dict[str, str] | None = None):
-        self.extra: dict[str, str] = {}
-        self.identify: dict[str, str] = {}
-        if notation:
-            if notation not in NOTATIONS:
-                raise InputError(f"unknown notation {notation!r}; known notations: "
-                                 f"{', '.join(NOTATIONS)}")
-            self.extra, self.identify = dict(NOTATIONS[notation][0]), dict(NOTATIONS[notation][1])
-        for name, target in (aliases or {}).items():
-            canonical = self._known(target)
-            if canonical is None:
-                raise InputError(f"--alias {name}={target}: {target!r} is not a symbol; use one "
-                                 f"of {', '.join(SYMBOLS)}")
-            if not re.fullmatch(r"[A-Za-z]+(?:_(?:\{[A-Za-z0-9]+\}|[A-Za-z0-9]+))?", name):
-                raise InputError(f"--alias {name}={target}: a name is letters with an optional "
-                                 f"subscript, like M or D_K")
-            self.extra[name] = canonical
-        self._folded = {_fold(k): v for k, v in {**ALIASES, **self.extra}.items()}
-
-    def _known(self, name: str) -> str | None:
-        return self.extra.get(name) or ALIASES.get(name) or (name if name in SYMBOLS else None)
-
-    def get(self, name: str) -> str | None:
-        return self._known(name) or self._folded.get(_fold(name))
-
-    def suggestion(self, name: str) -> str:
-        """A hint for an unknown name: a notation that has it, a close spelling, or ``--alias``."""
-        for notation, (table, _) in NOTATIONS.items():
-            if name in table:
-                return f"; did you mean --notation {notation} ({name} = {table[name]})?"
-        close = difflib.get_close_matches(name, list(ALIASES), n=1, cutoff=0.75)
-        if close:
-            return f"; did you mean {close[0]} ({ALIASES[close[0]]})?"
-        return f"; name it with --alias {name}=SYMBOL (symbols: {', '.join(SYMBOLS)})"
-
-
-def _fold(name: str) -> str:
-    base, sep, sub = name.partition("_")
-    return base + sep + sub.strip("{}").lower()
-
-
-class _Lexer:
-    def __init__(self, text: str, resolver: Resolver):
-        self.text, self.resolver, self.pos = text, resolver, 0
-        self.tokens: list[Token] = []
-
-    def add(self, kind: str, text: str, col: int, value=None) -> None:
-        self.tokens.append(Token(kind, text, col, value))
-
-    def run(self) -> list[Token]:
-        text = self.text
-        while self.pos < len(text):
-            c, col = text[self.pos], self.pos + 1
-            if c.isspace() or c == "~":
-                self.pos += 1
-            elif c in "0123456789":
-                self.number()
-            elif c.isalpha() and c.isascii():
-                self.name()
-            elif c == "\\":
-                self.command()
-            elif c == "*" and text.startswith("**", self.pos):
-                self.add("op", "^", col)
-                self.pos += 2
-            elif c in "+-*/^":
-                self.add("op", c, col)
-                self.pos += 1
-            elif c in "([{":
-                self.add("open", c, col)
-                self.pos += 1
-            elif c in ")]}":
-                self.add("close", c, col)
-                self.pos += 1
-            elif c in _UNICODE:
-                self.unicode(_UNICODE[c], col)
-            else:
-                raise _error(col, f"unexpected character {c!r}")
-        self.add("end", "end of formula", len(text) + 1)
-        return self.tokens
-
-    def unicode(self, meaning: str, col: int) -> None:
-        self.pos += 1
-        if meaning in "*-/":
-            self.add("op", meaning, col)
-        elif meaning in _OPEN:
-            self.add("open", meaning, col)
-        elif meaning in _CLOSE:
-            self.add("close", meaning, col)
-
-    def number(self) -> None:
-        col = self.pos + 1
-        match = _NUMBER.match(self.text, self.pos)
-        digits = re.sub(r"\\,|\{,\}|[,\u2009\u202f]", "", match.group())
-        if len(digits) > 100:
-            raise _error(col, "number too long (more than 100 digits)")
-        self.pos = match.end()
-        self.add("num", match.group(), col, sympy.Rational(digits))
-        # 5x5x8x32: an x between numbers is a product.
-        product = _PRODUCT_X.match(self.text, self.pos)
-        if product:
-            self.add("op", "*", self.pos + 1)
-            self.pos = product.end()
-
-    def command(self) -> None:
-        col = self.pos + 1
-        match = re.compile(r"\\([A-Za-z]+|.)").match(self.text, self.pos)
-        if not match:
-            raise _error(col, "a lone backslash")
-        word, self.pos = match.group(1), match.end()
-        if word in _SKIP:
-            return
-        if word in _TIMES:
-            self.add("op", "*", col)
-        elif word == "div":
-            self.add("op", "/", col)
-        elif word in ("frac", "dfrac", "tfrac", "cfrac"):
-            self.add("frac", "\\" + word, col)
-        elif word == "sqrt":
-            self.add("sqrt", "\\sqrt", col)
-        elif "\\" + word in _OPEN:
-            self.add("open", "\\" + word, col)
-        elif "\\" + word in _CLOSE:
-            self.add("close", "\\" + word, col)
-        elif word.isalpha() and self.resolver.get("\\" + word):
-            self.add("name", "\\" + word, col, self.resolver.get("\\" + word))
-        else:
-            raise _error(col, f"unsupported LaTeX command \\{word} (formulas use + - * / ^, "
-                              f"\\frac, \\times, \\cdot, \\lfloor, \\lceil, \\left, \\right)")
-
-    def _subscript(self) -> tuple[str, bool]:
-        """The subscript after ``_``: ``(text, True)`` for braces, ``(run, False)`` for a bare run."""
-        text, start = self.text, self.pos
-        if start + 1 >= len(text):
-            raise _error(start + 1, "a subscript is missing after '_'")
-        if text[start + 1] == "{":
-            depth, i = 0, start + 1
-            while i < len(text):
-                depth += {"{": 1, "}": -1}.get(text[i], 0)
-                if depth == 0:
-                    break
-                i += 1
-            if depth:
-                raise _error(start + 2, "unmatched '{' in a subscript")
-            # \text{in} and friends: W_{\text{in}}
-            inner = _TEXT_WRAP.sub("", text[start + 2:i]).replace("{", "").replace("}", "")
-            inner = inner.replace(" ", "")
-            if not re.fullmatch(r"[A-Za-z0-9]+", inner):
-                raise _error(start + 2, "a subscript is letters or digits in braces, like D_{in}")
-            self.pos = i + 1
-            return inner, True
-        match = re.compile(r"[A-Za-z0-9]+").match(text, start + 1)
-        if not match:
-            raise _error(start + 2, "a subscript is letters or digits, like D_in")
-        self.pos = match.end()
-        return match.group(), False
-
-    def name(self) -> None:
-        col, text = self.pos + 1, self.text
-        run = re.compile(r"[A-Za-z]+").match(text, self.pos).group()
-        self.pos += len(run)
-        if run in _FUNCTIONS and text[self.pos:].lstrip().startswith("("):  # floor(...)
-            self.add("func", run, col, _FUNCTIONS[run])
-            return
-        if text.startswith("_", self.pos):
-            sub, braced = self._subscript()
-            head, last = run[:-1], run[-1]
-            if head:
-                self.letters(head, col)
-            # W_FH_F is W_F H_F, but D_inn is not D_in n: split only before a capital or digit.
-            subs = [sub] if braced else [sub[:n] for n in range(len(sub), 0, -1)
-                                         if n == len(sub) or not sub[n].islower()]
-            for s in subs:
-                canonical = self.resolver.get(f"{last}_{s}")
-                if canonical:
-                    if not braced:  # W_FH_F: the subscript is F, then H_F follows
-                        self.pos -= len(sub) - len(s)
-                    self.add("name", f"{last}_{s}", col + len(head), canonical)
-                    return
-            shown = f"{last}_{{{sub}}}" if braced else f"{last}_{sub}"
-            raise _error(col + len(head), f"unknown symbol {shown!r}"
-                         + self.resolver.suggestion(shown))
-        self.letters(run, col)
-
-    def letters(self, run: str, col: int) -> None:
-        """A run of letters: a known name (``Din``, ``alpha``) or a product of known names (``gK``)."""
-        canonical = self.resolver.get(run)
-        if canonical:
-            self.add("name", run, col, canonical)
-            return
-        parts, i = [], 0
-        while i < len(run):
-            for j in range(len(run), i, -1):
-                if self.resolver.get(run[i:j]):
-                    parts.append((run[i:j], i))
-                    i = j
-                    break
-            else:
-                raise _error(col, f"unknown symbol {run!r}" + self.resolver.suggestion(run))
-        for part, offset in parts:
-            self.add("name", part, col + offset, self.resolver.get(part))
-
 
 class _Parser:
     """Precedence climbing over the tokens; builds sympy objects directly."""
@@ -502,7 +257,7 @@ def parse(text: str, notation: str | None = None, aliases: dict[str, str] | None
     if not text.strip():
         raise InputError("empty formula")
     resolver = resolver or Resolver(notation, aliases)
-    tokens = _Lexer(text, resolver).run()
+    tokens = tokenize(text, resolver)
     expr = _Parser(tokens).parse()
     for power in expr.atoms(sympy.Pow):  # D_in*D_in*... collects into one power
         if power.exp.is_Integer and abs(int(power.exp)) > MAX_EXPONENT:
@@ -522,14 +277,3 @@ def parse(text: str, notation: str | None = None, aliases: dict[str, str] | None
     if expansion_size(expr) * common > MAX_TERMS:
         raise InputError(f"formula too large: it would expand to more than {MAX_TERMS} terms")
     return expr
-
-
-def parse_aliases(items: list[str] | None) -> dict[str, str]:
-    """``["M=D_in", "X=K"]`` -> ``{"M": "D_in", "X": "K"}`` (checked by :class:`Resolver`)."""
-    out = {}
-    for item in items or []:
-        name, sep, target = item.partition("=")
-        if not sep or not name.strip() or not target.strip():
-            raise InputError(f"--alias takes NAME=SYMBOL, like M=D_in, not {item!r}")
-        out[name.strip()] = target.strip()
-    return out

@@ -10,7 +10,7 @@ from symconv.check import QUANTITIES, agreement, check_formula, compare, expecte
 from symconv.cli import main
 from symconv.layers import REGISTRY, Conv, DepthwiseSeparable, Grouped, Pointwise
 from symconv.parse import Resolver, parse
-from symconv.symbols import D_in, D_out, H_F, H_out, K, S_H, S_W, SYMBOLS, W_F, W_in, W_out, g
+from symconv.symbols import D_in, D_out, H_F, H_out, K, S_H, S_W, SYMBOLS, W_F, W_out
 
 from test_parse import HOSTILE
 

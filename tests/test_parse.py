@@ -105,8 +105,10 @@ def test_user_alias():
 def test_unknown_symbol_suggests_a_notation_or_alias():
     with pytest.raises(InputError, match=r"unknown symbol 'M'.*--notation mobilenet"):
         parse("M N")
-    with pytest.raises(InputError, match=r"did you mean Din"):
+    with pytest.raises(InputError, match=r"did you mean Din \(D_in\)\?"):
         parse("Dinn")
+    with pytest.raises(InputError, match=r"did you mean D_in\?"):
+        parse("D_inn")
     with pytest.raises(InputError, match=r"--alias q=SYMBOL"):
         parse("q")
 
@@ -145,6 +147,19 @@ def test_limits():
         parse(("9" * 90 + "*") * 40 + "1")
     with pytest.raises(InputError, match="number too long"):
         parse("1" * 101)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("D_in*" * 20 + "D_in", "the power D_in^21"),
+    ("(D_in+D_out)" * 13, "the power (D_in + D_out)^13"),
+    ("+".join(f"1/(D_in+{i})" for i in range(1, 9)), "different sums under a fraction bar"),
+    ("+".join(f"1/(D_in+W_F+{i})^12" for i in range(1, 7)), "expand to more than"),
+    ("+".join(f"floor(W_in/{i})" for i in range(1, 15)), "floors, ceilings and roots"),
+    ("sqrt(" * 13 + "D_in" + ")" * 13, "floors, ceilings and roots"),
+])
+def test_limits_after_equal_factors_collect(text, message):
+    with pytest.raises(InputError, match=re.escape(message)):
+        parse(text)
 
 
 def test_expansion_size_bounds_the_expanded_terms():
