@@ -50,9 +50,11 @@ _LABEL_BEFORE = re.compile(
     r"(?:\([^()$]*\))?\s*(?:[:=]|is|are)?\s*$")
 _CONTINUE = re.compile(r"^\s*(?:[-*+]\s+)?=\s*$")
 _PER = re.compile(r"(?i)^\W*per\s+output\s+(?P<what>value|element|pixel|position|location)")
-_PLAIN = re.compile(rf"(?i)(?:^|[^A-Za-z#])\#?\s*(?P<w>{_WORDS})\b\s*[:=]\s*"
+_PLAIN = re.compile(rf"(?i)(?<![A-Za-z#])\#?\s*(?P<w>{_WORDS})\b\s*[:=]\s*"
                     r"(?P<f>\d[\d\s,.*x×·()+\-/^]*)")
 
+_ROUNDED = re.compile(r"(?i)\s*(?:million|billion|thousand|mio|bn|[kmgb])\b")
+_DECIMAL = re.compile(r"\d\.\d")
 _DIMS = r"(\d+)\s*x\s*(\d+)(?:\s*x\s*(\d+))?(?:\s*x\s*(\d+))?"
 _EXAMPLE = {
     "input": re.compile(rf"(?i)\binput(?:\s+size|\s+shape)?\s*[:=]\s*{_DIMS}"),
@@ -220,11 +222,14 @@ def scan(text: str):
         found = False
         for before, math, match in _segments(line):
             if math is None:
-                if not found:
-                    plain = _PLAIN.search(_flat(before) if "$" not in line else "")
-                    if plain and not _OUTPUT_CLAIM.search(_flat(before)):
+                if not found and "$" not in line and not _OUTPUT_CLAIM.search(_flat(before)):
+                    for plain in _PLAIN.finditer(before):
                         quantity = LABEL_WORDS[plain.group("w").lower()]
-                        formula = plain.group("f").strip(" ,.;")
+                        # "6,432 (weights + biases)": the formula ends before a spaced "("
+                        formula = re.split(r"(?<=[\d)])\s+\(", plain.group("f"))[0]
+                        formula = formula.strip(" ,.;(")
+                        if _ROUNDED.match(before, plain.end("f")) or _DECIMAL.search(formula):
+                            continue  # 98.4 million: a rounded figure, not a claim
                         yield _place(frames, number, formula, quantity, plain=True)
                         last_label = quantity
                 if _label(before) and not found:

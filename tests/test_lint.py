@@ -101,6 +101,26 @@ def test_labels_continuations_and_per_output():
     assert result.findings == [] and result.checked == 6
 
 
+def test_plain_text_figures():
+    note = ("# Convolution\n- Input: 128x128x8, Filter = 5x5x8x32\n"
+            "- MACs = 98.4 million, MACs = 98.4M\n"
+            "- Params: 6,432 (weights 6,400 + biases 32), MACs: 98,406,400, FLOPs: 196,812,800.\n"
+            "- Params: 6,433 (6,400 + 32)\n"
+            "- Params = 32*(5*5*8+1)\n")
+    result = lint_text(note)
+    assert [(f.line, f.message) for f in result.findings] == \
+        [(5, "params = 6433, expected 6432 (yours - expected = 1)")]
+    assert result.checked == 5
+
+
+def test_a_label_inside_the_math():
+    note = "# Conv\n- Input: 128x128x8, Filter = 5x5x8x32\n$\\text{Params} = 32 \\cdot 201 = 6433$\n"
+    result = lint_text(note)
+    assert [f.message for f in result.findings] == [
+        "32 \\cdot 201 = 6433 does not hold: the left side is 6432",
+        "params = 6433, expected 6432 (yours - expected = 1)"]
+
+
 def test_a_label_does_not_leak_into_unlabelled_formulas():
     note = "# Conv\n- Params = $D_{out}(W_F H_F D_{in} + 1)$\n\nand $D_{in} W_F$ is a volume.\n"
     assert [f.quantity for f in scan(note)] == ["params", None]
