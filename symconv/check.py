@@ -10,7 +10,7 @@ quantity, in the symbols the formula uses.
 >>> from symconv.parse import parse
 >>> r = check_formula(parse("D_out W_F H_F D_in"), Conv(), "params")
 >>> r.verdict, r.difference, r.hints
-('wrong', -D_out, ('the bias terms are missing',))
+('wrong', -D_out, ('the bias term D_out is missing',))
 >>> r = check_formula(parse("D_out(W_F H_F D_out + 1)"), Conv(), "params")
 >>> r.condition
 'D_in = D_out'
@@ -297,6 +297,9 @@ def expected_for(layer, quantity: str, given: sympy.Expr | None = None,
     return Expected(expr, what, tuple(assumptions), valid)
 
 
+_COUNT = {2: "two", 3: "three", 4: "four"}
+
+
 def _hints(layer, quantity: str):
     """Explanations of common slips (a missing bias, MACs for FLOPs), as a function of the difference."""
     def hints(diff, factor) -> list[str]:
@@ -304,7 +307,9 @@ def _hints(layer, quantity: str):
         if quantity == "params" and hasattr(layer, "bias"):
             with_bias = canonical(layer.replace(bias=True).biases)
             if layer.bias and with_bias != 0 and _simplify(diff + with_bias) == 0:
-                out.append("the bias terms are missing")
+                n = len(sympy.Add.make_args(with_bias))
+                out.append(f"the bias term {with_bias} is missing" if n == 1 else
+                           f"the {_COUNT.get(n, n)} bias terms {with_bias} are missing")
             elif not layer.bias and _simplify(diff - with_bias) == 0:
                 out.append("counts biases, but the layer has none (--no-bias)")
         if factor == sympy.Rational(1, 2) and quantity == "flops":

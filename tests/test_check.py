@@ -61,7 +61,7 @@ def test_missing_biases_of_dw_sep():
     r = check("D_{in}W_{F}H_{F}+D_{in}D_{out}", DepthwiseSeparable())
     assert r.verdict == "wrong"
     assert r.difference == -D_in - D_out
-    assert r.hints == ("the bias terms are missing",)
+    assert r.hints == ("the two bias terms D_in + D_out are missing",)
     assert r.never_equal
 
 
@@ -186,7 +186,7 @@ def test_cli_wrong_says_how(capsys):
     code, out, _ = run(capsys, r"D_{in}W_{F}H_{F}+D_{in}D_{out}", "--layer", "dw-sep",
                        "--quantity", "params")
     assert code == 1
-    assert "yours - expected = -D_in - D_out: the bias terms are missing" in out
+    assert "yours - expected = -D_in - D_out: the two bias terms D_in + D_out are missing" in out
     assert "counterexample: D_in=2, D_out=3, H_F=3, W_F=3: yours 24, expected 29" in out
     assert "never equal for positive sizes" in out
 
