@@ -69,7 +69,8 @@ _EXAMPLE = {
 _OUTPUT_CLAIM = re.compile(rf"(?i)\boutput(?:\s+size|\s+shape)?\s*[:=]\s*{_DIMS}")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = re.compile(r"^\s*(?:>\s*)*(```|~~~)")
+_QUOTE = re.compile(r"^\s*(?:>\s?)+(?:\[![A-Za-z]+\][+-]?\s*)?")
 _WIKI = re.compile(r"\[\[[^\]]*\]\]")
 _CODE = re.compile(r"`[^`]*`")
 _MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$")
@@ -163,7 +164,9 @@ def _per(quantity: str | None, what: str | None) -> str | None:
 
 
 def _label(before: str) -> str | None:
-    m = _LABEL_BEFORE.search(before.replace("*", " ").replace("_", " ")[-80:])
+    """The quantity labelled just before a formula (``Params = ``, ``| MACs | `` in a table)."""
+    before = before.replace("*", " ").replace("_", " ").replace("|", " : ")
+    m = _LABEL_BEFORE.search(before[-80:])
     return _per(LABEL_WORDS[m.group("w").lower()], m.group("per")) if m else None
 
 
@@ -174,7 +177,7 @@ def scan(text: str):
     pending: str | None = None       # "MACs:" at the end of a line labels the next formula
     display: list[str] | None = None
     display_start = 0
-    in_fence = False
+    in_fence = in_front = False
     for number, raw in enumerate(text.splitlines(), 1):
         if _FENCE.match(raw):
             in_fence = not in_fence
@@ -190,7 +193,23 @@ def scan(text: str):
             else:
                 display.append(raw)
             continue
-        line = _CODE.sub(" ", raw.replace("\t", "    "))
+        if number == 1 and raw.strip() == "---":  # YAML front matter
+            in_front = True
+            continue
+        if in_front:
+            in_front = raw.strip() != "---"
+            continue
+        # block quotes and callouts (> [!note] Title) hold notes too; a callout's title
+        # names a layer type like a heading does, until the quote ends
+        quote = _QUOTE.match(raw)
+        if not quote:
+            frames = [f for f in frames if f.rank != 7]
+        line = _CODE.sub(" ", raw.replace("\t", "    ")[quote.end():] if quote else
+                         raw.replace("\t", "    "))
+        if quote and "[!" in quote.group():
+            frames = [f for f in frames if f.rank < 7]
+            frames.append(_Frame(7, detect_kind(line)))
+            continue
         if line.strip():  # "MACs:" labels the formula on the next line only
             carry, pending = pending, None
         else:

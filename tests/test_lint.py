@@ -24,6 +24,8 @@ EXPECTED = {
     "dw_separable.md": {(12, "wrong"), (21, "wrong")},
     "dilated_grouped.md": {(14, "wrong")},
     "unplaceable.md": {(3, "note"), (5, "note"), (9, "note"), (10, "note"), (12, "note")},
+    # front matter, a callout titled with the layer type, a table, tab-indented lists
+    "obsidian.md": {(9, "wrong"), (17, "wrong")},
 }
 
 
