@@ -160,7 +160,7 @@ def find_counterexample(a: sympy.Expr, b: sympy.Expr, valid: Callable[[dict], bo
         if valid is not None and not valid(subs):
             continue
         va, vb = a.xreplace(subs), b.xreplace(subs)
-        if va.is_number and vb.is_number and va - vb != 0:
+        if va.is_number and vb.is_number and va.is_finite and vb.is_finite and va - vb != 0:
             return {s.name: int(v) for s, v in values.items()}, va, vb
     return None
 

@@ -5,6 +5,7 @@ import json
 
 import pytest
 import sympy
+from hypothesis import HealthCheck, assume, given, settings
 
 from symconv.check import QUANTITIES, agreement, check_formula, compare, expected_for
 from symconv.cli import main
@@ -12,7 +13,7 @@ from symconv.layers import REGISTRY, Conv, DepthwiseSeparable, Grouped, Pointwis
 from symconv.parse import Resolver, parse
 from symconv.symbols import D_in, D_out, H_F, H_out, K, S_H, S_W, SYMBOLS, W_F, W_out
 
-from test_parse import HOSTILE
+from test_parse import EXPRESSIONS, HOSTILE, _finite
 
 
 def check(text, layer=None, quantity="params", notation=None):
@@ -256,3 +257,34 @@ def test_cli_hostile_input(capsys, text):
     code, out, err = run(capsys, "--quantity", "params", "--", text)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+# --- properties ----------------------------------------------------------------------
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EXPRESSIONS)
+def test_an_expression_equals_its_expansion(expr):
+    assume(_finite(expr))
+    assert compare(sympy.expand(expr), expr).verdict == "correct"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EXPRESSIONS)
+def test_an_expression_plus_one_is_refuted_by_a_true_counterexample(expr):
+    assume(_finite(expr))
+    r = compare(expr + 1, expr)
+    assert r.verdict in ("wrong", "unproven")
+    if r.verdict == "wrong":
+        values = {SYMBOLS[k]: v for k, v in r.counterexample.items()}
+        assert r.given_value == (expr + 1).xreplace(values)
+        assert r.expected_value == expr.xreplace(values)
+        assert r.given_value - r.expected_value == 1
+
+
+def test_a_counterexample_is_never_a_division_by_zero():
+    r = compare(1 / (D_in - D_out) + 1, 1 / (D_in - D_out))
+    assert r.verdict == "wrong" and r.counterexample["D_in"] != r.counterexample["D_out"]
+
+
+def test_cli_accepts_dollar_delimited_formulas(capsys):
+    code, _, _ = run(capsys, "$D_{out}(W_F H_F D_{in}+1)$", "--quantity", "params")
+    assert code == 0
