@@ -181,8 +181,15 @@ class Linter:
             for (ta, a), (tb, b) in zip(parsed, parsed[1:]):
                 if a is not None and b is not None:
                     self.link(f, ta, a, tb, b, values)
+        items = [(t, e) for parsed in exprs for t, e in parsed if e is not None]
+        head = exprs[0][0][1] if exprs and exprs[0] else None
+        if f.quantity is None and head in (SYMBOLS["W_out"], SYMBOLS["H_out"]) and f.kind:
+            # $W_{out} = \lfloor ... \rfloor + 1$: an output-size formula; its numbers are
+            # links, checked above with the example's numbers
+            f.quantity = "output-size"
+            items = [(t, e) for t, e in items if e.free_symbols]
+            return self.labelled(f, items, str(head))
         if f.quantity:
-            items = [(t, e) for parsed in exprs for t, e in parsed if e is not None]
             self.labelled(f, items)
 
     def link(self, f: Formula, ta, a, tb, b, values) -> None:
@@ -211,9 +218,9 @@ class Linter:
                             f"{_show(result.expected_value)})")
         self.add(f, "wrong", message, given=a, expected=b)
 
-    def labelled(self, f: Formula, items) -> None:
+    def labelled(self, f: Formula, items, label: str | None = None) -> None:
         """A formula labelled as a quantity: check it against the catalog."""
-        label = LABELS[f.quantity]
+        label = label or LABELS[f.quantity]
         if not items:
             return
         if f.kind is None:
@@ -224,7 +231,7 @@ class Linter:
         numbers = [(t, e) for t, e in items if not e.free_symbols]
         if symbolic:
             text, expr = symbolic[0]
-            layer = _layer(f.kind, f.options, None)
+            layer = _layer(f.kind, _options_for(f.options, expr, f.example.get("padding")), None)
             result = check_formula(expr, layer, f.quantity, self.resolver.identify)
             self.result.checked += 1
             if not result.ok:
@@ -267,6 +274,20 @@ class Linter:
                      quantity="output-size", given=shown, expected=want)
 
 
+def _options_for(options: dict, expr, padding=None) -> dict:
+    """The kind's symbolic options, plus those the formula's symbols ask for (S_W: a stride)."""
+    names = {s.name for s in expr.free_symbols}
+    out = dict(options)
+    if isinstance(padding, str):  # valid, same, full from the section
+        out["padding"] = padding
+    for option, letter, symbols in (("stride", "S", {"S_W", "S_H"}),
+                                    ("padding", "P", {"P_W", "P_H"}),
+                                    ("dilation", "d", {"d_W", "d_H"})):
+        if names & symbols:
+            out[option] = letter
+    return out
+
+
 def _quantity_word(text: str) -> str:
     word = _LABEL_LHS.match(text).group(1).lower()
     return {"parameters": "params", "mult-adds": "macs"}.get(word, word)
@@ -290,12 +311,22 @@ def _factor(value, expected) -> str:
 
 
 def _why(result) -> str:
+    """How a formula is wrong, in a few words: a known slip, a factor, the difference or
+    a counterexample."""
     parts = list(result.hints)
     if result.factor is not None:
         parts.append(f"off by a factor of {result.factor}")
     if not parts:
-        parts.append(f"yours - expected = {result.difference}")
-    return f" ({'; '.join(parts)})"
+        difference = str(result.difference)
+        if len(difference) <= 40 and not result.difference.has(sympy.floor, sympy.ceiling):
+            parts.append(f"yours - expected = {difference}")
+        if result.counterexample:
+            shown = ", ".join(f"{k}={v}" for k, v in result.counterexample.items())
+            parts.append(f"at {shown}: yours {result.given_value}, expected "
+                         f"{result.expected_value}")
+        if result.condition:
+            parts.append(f"equal only when {result.condition}")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def lint_text(text: str, path: str = "NOTE.md", notation: str | None = None,

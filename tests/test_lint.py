@@ -26,6 +26,8 @@ EXPECTED = {
     "unplaceable.md": {(3, "note"), (5, "note"), (9, "note"), (10, "note"), (12, "note")},
     # front matter, a callout titled with the layer type, a table, tab-indented lists
     "obsidian.md": {(9, "wrong"), (17, "wrong")},
+    # W_out = ... is checked as an output size; options follow the symbols (S_W: a stride)
+    "output_size.md": {(8, "wrong"), (9, "wrong"), (19, "wrong")},
 }
 
 
@@ -101,6 +103,16 @@ def test_labels_continuations_and_per_output():
                      (7, "params", "depthwise"), (9, "macs", "depthwise")]
     result = lint_text(note)
     assert result.findings == [] and result.checked == 6
+
+
+def test_output_size_messages():
+    result = lint_file(str(NOTES / "output_size.md"))
+    messages = [f.message for f in result.findings]
+    assert messages[0].startswith("W_out = 1 + (2*P_W - W_F + W_in)/S_W, expected "
+                                  "floor((2*P_W - W_F + W_in)/S_W) + 1 (at ")
+    assert messages[1] == ("W_out = -W_F + W_in, expected -W_F + W_in + 1 (yours - expected = -1;"
+                           " at W_F=3, W_in=7: yours 4, expected 5)")
+    assert result.checked == 11
 
 
 def test_plain_text_figures():
