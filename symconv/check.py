@@ -209,10 +209,12 @@ def compare(given: sympy.Expr, expected: sympy.Expr, what: str = "",
     factor = None
     if e != 0 and g != 0 and len(sympy.Add.make_args(diff)) <= 40:
         ratio = canonical(g / e)
-        if _is_monomial(ratio) and ratio != 1:
+        coeff = ratio.as_coeff_Mul()[0]
+        whole = coeff.is_Integer or (1 / coeff).is_Integer  # not "a factor of 200/201"
+        if _is_monomial(ratio) and ratio != 1 and whole:
             factor = ratio
     found = find_counterexample(g, e, valid)
-    condition, never = agreement(diff)
+    condition, never = agreement(diff) if diff.free_symbols else (None, False)
     extra = tuple(hints(diff, factor)) if hints else ()
     if found is None:
         return CheckResult("unproven", given, expected, diff, what, factor, None, None, None,

@@ -288,3 +288,20 @@ def test_a_counterexample_is_never_a_division_by_zero():
 def test_cli_accepts_dollar_delimited_formulas(capsys):
     code, _, _ = run(capsys, "$D_{out}(W_F H_F D_{in}+1)$", "--quantity", "params")
     assert code == 0
+
+
+def test_cli_numbers_check_a_worked_example(capsys):
+    sizes = ["D_in=8", "D_out=32", "K=5", "W_in=128", "H_in=128"]
+    assert run(capsys, "32(5*5*8+1)", "--quantity", "params", *sizes)[0] == 0
+    code, out, _ = run(capsys, "6400", "--quantity", "params", *sizes)
+    assert code == 1 and "yours - expected = -32: the bias term 32 is missing" in out
+    assert "never equal" not in out and "counterexample" not in out
+    code, out, _ = run(capsys, "5x5x8x32x124x124x32", "--quantity", "macs", *sizes)
+    assert code == 1 and "off by a factor of 32" in out
+    # the sizes given as numbers go into the formula too
+    assert run(capsys, "W_F H_F D_in D_out 124^2", "--quantity", "macs", *sizes)[0] == 0
+
+
+def test_no_fractional_factor_between_numbers():
+    assert compare(6400, 6432).factor is None
+    assert compare(3149004800, 98406400).factor == 32

@@ -4,7 +4,9 @@ The formula may be plain text (D_out*(W_F*H_F*D_in + 1)) or LaTeX
 (D_{out}(W_{F}H_{F}D_{in}+1), \\frac{..}{..}, \\times, \\lfloor..\\rfloor);
 products may be implicit. Exit 0 when it equals the catalog's formula, 1 when
 it differs (with the difference, a counterexample and when they would agree),
-2 when it cannot be read.
+2 when it cannot be read. When neither a proof nor a counterexample is found
+the verdict is 'unproven' (exit 1). Sizes given as NAME=VALUE make the
+expected value a number, to check a worked example.
 
 notations: mobilenet (M = D_in, N = D_out, D_K = K = W_F = H_F, D_F = W_out = H_out),
 cin-cout (C_in, C_out, K = W_F = H_F, H = H_out, W = W_out)
@@ -14,6 +16,7 @@ examples:
   symconv check "D_{in}W_{F}H_{F}+D_{in}D_{out}" --layer dw-sep --quantity params
   symconv check "M N D_K^2 D_F^2" --notation mobilenet --quantity macs
   symconv check "\\lfloor (W_in - W_F)/S_W \\rfloor + 1" --stride S --quantity output-size
+  symconv check "32(5*5*8+1)" --quantity params D_in=8 D_out=32 K=5
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ def configure(parser) -> None:
     parser.add_argument("formula", metavar="FORMULA",
                         help="the formula to check (quote it; put '--' before one that starts "
                              "with '-')")
+    parser.add_argument("values", metavar="NAME=VALUE", nargs="*",
+                        help="sizes that are numbers, e.g. D_in=8 K=5 W_in=128 (the rest stay "
+                             "symbols)")
     parser.add_argument("--layer", default="conv", metavar="LAYER",
                         help="a layer name from 'symconv layers' (default: conv)")
     parser.add_argument("--quantity", required=True, metavar="Q",
@@ -44,7 +50,7 @@ def run(args) -> int:
 
     from ..check import QUANTITIES, check_formula
     from ..errors import InputError
-    from ..layer_args import layer_from_args
+    from ..layer_args import layer_from_args, parse_assignments
     from ..output import Report, render
     from ..parse import Resolver, parse, parse_aliases
 
@@ -55,7 +61,9 @@ def run(args) -> int:
                          "'symconv lint' checks chains of equalities in notes)")
     resolver = Resolver(args.notation, parse_aliases(args.alias))
     given = parse(args.formula, resolver=resolver)
-    layer = layer_from_args(args.layer, args)
+    values = parse_assignments(args.values)
+    layer = layer_from_args(args.layer, args, values)
+    given = _substitute(given, values)
     result = check_formula(given, layer, args.quantity, resolver.identify)
     if args.format == "json":
         data = {"layer": layer.name, "quantity": args.quantity, **result.to_json()}
@@ -73,3 +81,16 @@ def run(args) -> int:
         report.lines = result.lines()[3:]
         print(render(report, args.format))
     return 0 if result.ok else 1
+
+
+def _substitute(given, values: dict):
+    """The sizes given as NAME=VALUE, put into the formula too (K=5 is W_F = H_F = 5)."""
+    import sympy
+
+    from ..symbols import SYMBOLS
+
+    numbers = {name: v for name, v in values.items() if name in SYMBOLS and isinstance(v, int)}
+    if "K" in numbers:
+        numbers.setdefault("W_F", numbers["K"])
+        numbers.setdefault("H_F", numbers["K"])
+    return given.xreplace({SYMBOLS[n]: sympy.Integer(v) for n, v in numbers.items()})
