@@ -214,7 +214,7 @@ def compare(given: sympy.Expr, expected: sympy.Expr, what: str = "",
         if _is_monomial(ratio) and ratio != 1 and whole:
             factor = ratio
     found = find_counterexample(g, e, valid)
-    condition, never = agreement(diff) if diff.free_symbols else (None, False)
+    condition, never = agreement(diff) if g.free_symbols | e.free_symbols else (None, False)
     extra = tuple(hints(diff, factor)) if hints else ()
     if found is None:
         return CheckResult("unproven", given, expected, diff, what, factor, None, None, None,
