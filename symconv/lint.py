@@ -24,7 +24,7 @@ import sympy
 from .check import LABELS, check_formula, compare
 from .errors import InputError
 from .layers import layer_class
-from .markdown import Formula, scan
+from .notescan import Formula, scan
 from .parse import Resolver, parse
 from .symbols import SYMBOLS
 

@@ -10,7 +10,7 @@ import pytest
 
 from symconv.cli import main
 from symconv.lint import lint_file, lint_text
-from symconv.markdown import detect_kind, read_example, scan
+from symconv.notescan import detect_kind, read_example, scan
 
 NOTES = Path(__file__).parent / "notes"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
