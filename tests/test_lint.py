@@ -274,3 +274,20 @@ def test_readme_console_sessions_are_real(command, shown, code, capsys, monkeypa
     monkeypatch.chdir(_README.parent)
     assert main(shlex.split(command)[1:]) == int(code)
     assert capsys.readouterr().out == shown
+
+
+def test_cli_alias_and_notation(capsys, tmp_path):
+    path = tmp_path / "mine.md"
+    path.write_text("# Convolution\n- MACs = $X Y W_F H_F W_{out} H_{out}$\n")
+    assert main(["lint", "--alias", "X=D_in", "--alias", "Y=D_out", str(path)]) == 0
+    assert "1 checked, 0 wrong, 0 notes" in capsys.readouterr().out
+    assert main(["lint", "--notation", "resnet", str(path)]) == 2
+    assert "unknown notation 'resnet'" in capsys.readouterr().err
+
+
+def test_cli_json_over_several_files(capsys):
+    paths = [str(NOTES / "strided.md"), str(NOTES / "unplaceable.md")]
+    assert main(["lint", "--format", "json", *paths]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["files"] == paths and data["wrong"] == 2 and data["notes"] == 5
+    assert {f["file"] for f in data["findings"]} == set(paths)

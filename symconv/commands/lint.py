@@ -7,7 +7,9 @@ continuation) under a heading or list item that names a layer type
 strided, grouped) against the catalog; and numbers against the worked example
 above them (Input: 128x128x8, Filter = 5x5x8x32, padding = valid|same,
 stride = 2, dilation = 2). What cannot be parsed or placed is a note.
-Exit 0 when nothing is wrong, 1 when something is, 2 when a file cannot be read.
+One line per finding (FILE:LINE: wrong: ...), like a compiler; --format json
+for tools (text, latex and markdown print the same lines). Exit 0 when nothing
+is wrong, 1 when something is, 2 when a file cannot be read.
 
 examples:
   symconv lint notes/convolution.md
