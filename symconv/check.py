@@ -230,8 +230,11 @@ def _course_out(layer):
 
 
 def expected_for(layer, quantity: str, given: sympy.Expr | None = None,
-                 identify: dict[str, str] | None = None) -> Expected:
-    """What the catalog says ``layer``'s ``quantity`` is, written in ``given``'s symbols."""
+                 identify: dict[str, str] | None = None, axis: str | None = None) -> Expected:
+    """What the catalog says ``layer``'s ``quantity`` is, written in ``given``'s symbols.
+
+    An output size is one of ``axis`` width, height or elements (W_out H_out D_out); without
+    ``axis``, the one the formula's symbols point to."""
     if quantity not in QUANTITIES:
         raise InputError(f"unknown quantity {quantity!r}; use one of {', '.join(QUANTITIES)}")
     used = given.free_symbols if given is not None else set()
@@ -240,9 +243,13 @@ def expected_for(layer, quantity: str, given: sympy.Expr | None = None,
     if quantity == "output-size":
         h_axis = {SYMBOLS[n] for n in ("H_in", "H_F", "S_H", "P_H", "d_H", "H_out")}
         w_axis = {SYMBOLS[n] for n in ("W_in", "W_F", "S_W", "P_W", "d_W", "W_out")}
-        if D_out in used:
+        channels = shape.channels.free_symbols
+        if axis is None:
+            axis = ("elements" if D_out in used or (channels and channels <= used) else
+                    "height" if used & h_axis and not used & w_axis else "width")
+        if axis == "elements":
             expr, what = shape.elements, f"output size W_out H_out D_out of {layer.name}"
-        elif used & h_axis and not used & w_axis:
+        elif axis == "height":
             expr, what = shape.height, f"output height of {layer.name}"
         else:
             expr, what = shape.width, f"output width of {layer.name}"
@@ -328,5 +335,12 @@ def check_formula(given: sympy.Expr, layer, quantity: str,
     if identify:
         given = given.xreplace({SYMBOLS[a]: SYMBOLS[b] for a, b in identify.items()})
     expected = expected_for(layer, quantity, given, identify)
-    return compare(given, expected.expr, expected.what, expected.valid,
-                   _hints(layer, quantity), expected.assumptions)
+    result = compare(given, expected.expr, expected.what, expected.valid,
+                     _hints(layer, quantity), expected.assumptions)
+    if quantity == "output-size" and not result.ok:  # it may be right for another axis
+        for axis in ("width", "height", "elements"):
+            other = expected_for(layer, quantity, given, identify, axis)
+            if other.expr != expected.expr and canonical(given - other.expr) == 0:
+                return compare(given, other.expr, other.what, other.valid, None,
+                               other.assumptions)
+    return result

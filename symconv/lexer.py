@@ -213,6 +213,45 @@ class _Lexer:
 
 
 
+def _matching(text: str, i: int) -> int:
+    """The index of the ``}`` that closes the ``{`` at ``i``, or -1."""
+    depth = 0
+    for j in range(i, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[j], 0)
+        if depth == 0:
+            return j
+    return -1
+
+
+def strip_braces(text: str) -> str:
+    r"""``\underbrace{X}_{\text{note}}`` -> ``{X}``, blanked in place so columns stay right.
+
+    >>> strip_braces(r"\underbrace{D_{out}}_{\text{filters}} + 1")
+    '           {D_{out}}                  + 1'
+    """
+    for command in ("\\underbrace", "\\overbrace"):
+        start = text.find(command)
+        while start >= 0:
+            arg = start + len(command)
+            while arg < len(text) and text[arg] == " ":
+                arg += 1
+            end = _matching(text, arg) if text[arg:arg + 1] == "{" else -1
+            if end < 0:
+                break
+            text = text[:start] + " " * len(command) + text[start + len(command):]
+            k = end + 1
+            while k < len(text) and text[k] == " ":
+                k += 1
+            if text[k:k + 1] in ("_", "^") and text[k + 1:k + 2] == "{":
+                close = _matching(text, k + 1)
+                if close > 0:
+                    text = text[:k] + " " * (close + 1 - k) + text[close + 1:]
+            start = text.find(command, start + 1)
+    return text
+
+
 def tokenize(text: str, resolver: Resolver) -> list[Token]:
     """The tokens of ``text``, ending with an ``end`` token."""
+    if "brace" in text:
+        text = strip_braces(text)
     return _Lexer(text, resolver).run()

@@ -30,6 +30,8 @@ from .symbols import SYMBOLS
 
 _NOT_EQUALITY = re.compile(r"<|>|\\le\b|\\ge\b|\\leq|\\geq|\\neq|\\ne\b|\\lt\b|\\gt\b|≤|≥|≠|\\in\b"
                            r"|\\sim\b|\\propto|\\to\b|\\rightarrow|\\Rightarrow|\\mapsto")
+_WORDS_ONLY = re.compile(r"^\\?[A-Za-z]+(?:_\{?\w+\}?)?$|\\text\{\s*(?:params|parameters|"
+                         r"macs|flops|weights)\s*\}", re.I)
 _APPROX = re.compile(r"\\approx|≈|\\simeq|~=")
 _LABEL_LHS = re.compile(r"(?i)^\s*(?:\\text\{|\\mathrm\{|\\#|#)*\s*(params|parameters|macs|flops|"
                         r"weights|mult-adds)\s*\}?\s*$")
@@ -89,7 +91,7 @@ def _layer(kind: str, options: dict, example: dict | None):
     kwargs = {}
     for key, value in ({} if example is not None else options).items():
         if key in fields:
-            kwargs[key] = _option_value(key, str(value))
+            kwargs[key] = value if key == "bias" else _option_value(key, str(value))
     for key, value in (example or {}).items():
         if key in fields:
             kwargs[key] = value
@@ -145,7 +147,13 @@ class Linter:
                                             layer=f.kind, **extra))
 
     def lint(self, text: str) -> LintResult:
-        for formula in scan(text):
+        formulas = list(scan(text))
+        self.document_options = []  # the option sets of the note's worked examples
+        for f in formulas:
+            options = _example_options(f.example)
+            if options and options not in self.document_options:
+                self.document_options.append(options)
+        for formula in formulas:
             if formula.example.get("_conflict"):
                 self.add(formula, "note", f"worked example: {formula.example.pop('_conflict')}")
             try:
@@ -171,7 +179,9 @@ class Linter:
                 try:
                     parsed.append((part, parse(part, resolver=self.resolver)))
                 except InputError as error:
-                    if not noted:  # one note per formula
+                    # one note per formula; none for a symbol's name ($S$) or a named
+                    # quantity ($2 \cdot \text{MACs}$): words, not formulas
+                    if not noted and not _WORDS_ONLY.search(part):
                         self.add(f, "note", f"cannot parse ${part}$: {error}")
                     noted = True
                     parsed.append((part, None))
@@ -231,8 +241,7 @@ class Linter:
         numbers = [(t, e) for t, e in items if not e.free_symbols]
         if symbolic:
             text, expr = symbolic[0]
-            layer = _layer(f.kind, _options_for(f.options, expr, f.example.get("padding")), None)
-            result = check_formula(expr, layer, f.quantity, self.resolver.identify)
+            result = self.symbolic(f, expr)
             self.result.checked += 1
             if not result.ok:
                 self.add(f, "wrong", f"{label} = {_show(result.given)}, expected "
@@ -242,18 +251,35 @@ class Linter:
             text, value = numbers[-1]
             self.number(f, label, value)
 
+    def symbolic(self, f: Formula, expr):
+        """Check a formula against its kind, with the options its section and line state;
+        a formula that holds for the options of another worked example in the note is right."""
+        options = _options_for({**f.options, **_example_options(f.example), **f.modifiers}, expr)
+        result = check_formula(expr, _layer(f.kind, options, None), f.quantity,
+                               self.resolver.identify)
+        for other in self.document_options:
+            if result.ok:
+                break
+            retry = _options_for({**f.options, **other, **f.modifiers}, expr)
+            if retry != options:
+                again = check_formula(expr, _layer(f.kind, retry, None), f.quantity,
+                                      self.resolver.identify)
+                result = again if again.ok else result
+        return result
+
     def number(self, f: Formula, label: str, value) -> None:
-        if not {"W_F", "D_in"} <= set(f.example) and f.kind != "pointwise":
+        # a layer with no sizes given: a pooling layer's 0 MACs need no example
+        layer = _layer(f.kind, f.options, {**f.example, **f.modifiers})
+        expected = _numeric_expected(layer, f.quantity)
+        if expected.free_symbols and not {"W_in", "D_in", "W_F"} & set(f.example):
             self.add(f, "note", f"cannot check {label} = {_show(value)}: no worked example "
                                 f"(Input: WxHxC, Filter = WxHxCinxCout) above fixes the numbers",
                      quantity=f.quantity)
             return
-        layer = _layer(f.kind, f.options, f.example)
-        expected = _numeric_expected(layer, f.quantity)
-        if expected is None or expected.free_symbols:
-            missing = ", ".join(sorted(s.name for s in getattr(expected, "free_symbols", ())))
+        if expected.free_symbols:
+            missing = ", ".join(sorted(s.name for s in expected.free_symbols))
             self.add(f, "note", f"cannot check {label} = {_show(value)}: the worked example "
-                                f"does not fix {missing or 'this quantity'}", quantity=f.quantity)
+                                f"does not fix {missing}", quantity=f.quantity)
             return
         self.result.checked += 1
         if value != expected:
@@ -274,12 +300,17 @@ class Linter:
                      quantity="output-size", given=shown, expected=want)
 
 
-def _options_for(options: dict, expr, padding=None) -> dict:
-    """The kind's symbolic options, plus those the formula's symbols ask for (S_W: a stride)."""
+_OPTIONS = ("stride", "padding", "dilation", "groups", "bias")
+
+
+def _example_options(example: dict) -> dict:
+    return {k: v for k, v in example.items() if k in _OPTIONS}
+
+
+def _options_for(options: dict, expr) -> dict:
+    """Layer options, overridden by those the formula's symbols ask for (S_W: a stride S)."""
     names = {s.name for s in expr.free_symbols}
     out = dict(options)
-    if isinstance(padding, str):  # valid, same, full from the section
-        out["padding"] = padding
     for option, letter, symbols in (("stride", "S", {"S_W", "S_H"}),
                                     ("padding", "P", {"P_W", "P_H"}),
                                     ("dilation", "d", {"d_W", "d_H"})):

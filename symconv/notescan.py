@@ -28,6 +28,10 @@ KINDS = (
     (r"\bgroup(?:ed)? conv", "grouped", {}),
     (r"transposed|deconvolution|fractionally[- ]strided", "transposed-conv", {}),
     (r"fully[- ]connected|\bdense\b", "dense", {}),
+    (r"global[- ]average[- ]pool|global[- ]avg[- ]pool|\bGAP\b", "global-avg-pool", {}),
+    (r"max[- ]?pool", "max-pool", {}),
+    (r"av(?:era)?g(?:e)?[- ]?pool|mean[- ]pool", "avg-pool", {}),
+    (r"batch[- ]?norm", "batchnorm", {}),
     (r"dilated|atrous", "conv", {"dilation": "d"}),
     (r"strided", "conv", {"stride": "S"}),
     (r"convolution|\bconv\b", "conv", {}),
@@ -57,16 +61,26 @@ _ROUNDED = re.compile(r"(?i)\s*(?:million|billion|thousand|mio|bn|[kmgb])\b")
 _DECIMAL = re.compile(r"\d\.\d")
 _DIMS = r"(\d+)\s*x\s*(\d+)(?:\s*x\s*(\d+))?(?:\s*x\s*(\d+))?"
 _EXAMPLE = {
-    "input": re.compile(rf"(?i)\binput(?:\s+size|\s+shape)?\s*[:=]\s*{_DIMS}"),
-    "filter": re.compile(rf"(?i)\b(?:filters?|kernel)(?:\s+size|\s+shape)?\s*[:=]\s*{_DIMS}"),
+    "input": re.compile(rf"(?i)\binput(?:\s+size|\s+shape)?\s*[:=]?\s*{_DIMS}"),
+    # Filter = 5x5x8x32, kernel: 3x3, 32 filters of 5x5x8, window 2x2
+    "filter": re.compile(rf"(?i)\b(?:filters?|kernel|window)(?:\s+size|\s+shape|\s+of)?\s*"
+                         rf"[:=]?\s*{_DIMS}"),
+    "vector": re.compile(r"(?i)\binput vector of\s*(\d+)"),
     "padding": re.compile(r"(?i)\bpadding\s*[:=]?\s*(valid|same|full|\d+)\b"),
     "stride": re.compile(r"(?i)\bstride\s*[:=]?\s*(\d+)\b"),
     "dilation": re.compile(r"(?i)\bdilation(?:\s+rate)?\s*[:=]?\s*(\d+)\b"),
-    "groups": re.compile(r"(?i)\bgroups\s*[:=]\s*(\d+)\b"),
-    "filters": re.compile(r"(?i)\b(\d+)\s+filters\b|\b(?:output channels|D_out)\s*[:=]\s*(\d+)"),
-    "nobias": re.compile(r"(?i)\b(?:no|without)\s+bias"),
+    "groups": re.compile(r"(?i)\bgroups\s*[:=]?\s*(\d+)\b"),
+    "filters": re.compile(r"(?i)\b(\d+)\s+(?:filters|output channels|outputs)\b"
+                          r"|\b(?:output channels|D_out)\s*[:=]\s*(\d+)"),
+    "nobias": re.compile(r"(?i)\b(?:no|without)[\s-]+bias|\bbias\s*(?:[:=]\s*)?(?:off|false)"),
+}
+#: words in the text before a formula that set its layer's options
+_MODIFIERS = {
+    "padding": re.compile(r"(?i)\b(valid|same|full)\s+padding\b|\bpadding\s*[:=]?\s*(valid|same|full)"),
+    "stride": _EXAMPLE["stride"], "dilation": _EXAMPLE["dilation"], "groups": _EXAMPLE["groups"],
 }
 _OUTPUT_CLAIM = re.compile(rf"(?i)\boutput(?:\s+size|\s+shape)?\s*[:=]\s*{_DIMS}")
+_TABLE_VALUE = re.compile(r"(?<!\$)\$([^$|]+)\$\s*\|\s*(\d[\d,]*)\s*(?=\|)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$")
 _FENCE = re.compile(r"^\s*(?:>\s*)*(```|~~~)")
@@ -87,6 +101,7 @@ class Formula:
     options: dict = field(default_factory=dict)   # symbolic options of the kind
     example: dict = field(default_factory=dict)   # the worked example's numbers
     output_claim: tuple | None = None   # Output: 124x124x32 (width, height, channels)
+    modifiers: dict = field(default_factory=dict)  # "without bias: $...$", "same padding"
     plain: bool = False                 # written without $...$
 
 
@@ -140,9 +155,11 @@ def read_example(text: str, example: dict) -> dict:
     for key in ("stride", "dilation", "groups"):
         if found[key]:
             example[key] = int(found[key].group(1))
+    if found["vector"]:
+        example["D_in"] = int(found["vector"].group(1))
     if found["filters"]:
         example["D_out"] = int(next(g for g in found["filters"].groups() if g))
-    if found["nobias"]:
+    if found["nobias"] and (found["input"] or found["filter"]):  # else it is one line's
         example["bias"] = False
     return example
 
@@ -214,6 +231,8 @@ def scan(text: str):
             carry, pending = pending, None
         else:
             carry = pending
+        if line.lstrip().startswith("|"):  # | $128 - 5 + 1$ | 124 |: a computation and its value
+            line = _TABLE_VALUE.sub(lambda m: f"${m.group(1)} = {m.group(2)}$ |", line)
         heading, item = _HEADING.match(line), _ITEM.match(line)
         if heading:
             level = len(heading.group(1))
@@ -263,7 +282,7 @@ def scan(text: str):
                 label = carry
             per = _PER.match(line[match.end():])
             label = _per(label, per.group("what") if per else None)
-            yield _place(frames, number, math.strip(), label)
+            yield _place(frames, number, math.strip(), label, before=before)
             if label:
                 last_label = label.split("-per-")[0]
             carry = None
@@ -271,11 +290,27 @@ def scan(text: str):
         yield _place(frames, display_start, " ".join(display), pending)
 
 
-def _place(frames, line, text, quantity, plain=False, claim=None) -> Formula:
+def modifiers(text: str) -> dict:
+    """Options that the words just before a formula set: ``without bias``, ``same padding``,
+    ``stride 2``."""
+    flat = _flat(text)
+    out: dict = {}
+    if _EXAMPLE["nobias"].search(flat):
+        out["bias"] = False
+    for option, pattern in _MODIFIERS.items():
+        m = pattern.search(flat)
+        if m:
+            value = next(g for g in m.groups() if g)
+            out[option] = int(value) if value.isdigit() else value.lower()
+    return out
+
+
+def _place(frames, line, text, quantity, plain=False, claim=None, before="") -> Formula:
     kind = next((f.kind for f in reversed(frames) if f.kind), None)
     example: dict = {}
     for f in frames:
         if f.example:
             example.update(f.example)
     return Formula(line, text, quantity, kind[0] if kind else None,
-                   dict(kind[1]) if kind else {}, example, claim, plain)
+                   dict(kind[1]) if kind else {}, example, output_claim=claim, plain=plain,
+                   modifiers=modifiers(before))

@@ -291,3 +291,14 @@ def test_cli_json_over_several_files(capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["files"] == paths and data["wrong"] == 2 and data["notes"] == 5
     assert {f["file"] for f in data["findings"]} == set(paths)
+
+
+def test_the_projects_generated_notes_lint_clean(capsys):
+    """symconv's own course notes (notes/*.md, generated from the catalog) have no wrong
+    formula, table row or worked example; this also guards lint against false alarms."""
+    notes = sorted((Path(__file__).resolve().parent.parent / "notes").glob("*.md"))
+    assert notes
+    results = [lint_file(str(p)) for p in notes]
+    wrong = [f.text() for r in results for f in r.findings if f.kind == "wrong"]
+    assert wrong == []
+    assert sum(r.checked for r in results) >= 100
