@@ -302,3 +302,40 @@ def test_the_projects_generated_notes_lint_clean(capsys):
     wrong = [f.text() for r in results for f in r.findings if f.kind == "wrong"]
     assert wrong == []
     assert sum(r.checked for r in results) >= 100
+
+
+def test_table_rows_computation_equals_value():
+    note = ("# Depthwise separable\n"
+            "Setting: input $128 \\times 128 \\times 8$, kernel $5 \\times 5$, $32$ output channels\n"
+            "| quantity | computation | value |\n|---|---|---:|\n"
+            "| $W_{out}$ | $128 - 5 + 1$ | 124 |\n"
+            "| params | $8 (5 \\cdot 5 + 1) + 32 (8 + 1)$ | 497 |\n")
+    result = lint_text(note)
+    assert [(f.line, f.message) for f in result.findings] == [
+        (6, "8 (5 \\cdot 5 + 1) + 32 (8 + 1) = 497 does not hold: the left side is 496"),
+        (6, "params = 497, expected 496 (yours - expected = 1)")]
+
+
+def test_words_before_a_formula_set_its_options():
+    note = ("# Convolution\n"
+            "- with bias: $\\text{params} = D_{out}(D_{in} W_F H_F + 1)$\n"
+            "- without bias (`--no-bias`): $\\text{params} = D_{in} D_{out} W_F H_F$\n"
+            "- with same padding, $W_{out} = \\lceil W_{in} / S_W \\rceil$\n"
+            "- Input: 8x8x2, Filter = 3x3x2x4\n"
+            "- no bias: Params = $72$\n"
+            "- Params = $76$\n")
+    result = lint_text(note)
+    assert result.findings == [] and result.checked == 5
+
+
+def test_pooling_and_batchnorm_need_no_example_for_zero():
+    note = ("# Max pooling\n- MACs = $0$, Params = $0$\n"
+            "# Batch normalization\n- Params = $2 D_{in}$\n- MACs = $1$\n")
+    result = lint_text(note)
+    assert [(f.line, f.kind) for f in result.findings] == [(5, "wrong")]
+    assert result.checked == 4
+
+
+def test_names_and_named_quantities_are_not_notes():
+    note = "# Conv\nWith stride $S$, padding $P$: $\\text{FLOPs} = 2 \\cdot \\text{MACs}$.\n"
+    assert lint_text(note).findings == []

@@ -50,6 +50,8 @@ CONV_MACS = D_in * W_F * H_F * D_out * W_out * H_out
     (r"\alpha D_{in}", alpha * D_in),
     (r"$D_{out}(W_F H_F D_{in} + 1)$", CONV_PARAMS),
     (r"\dfrac{D_{in}}{g}\,W_F", D_in * W_F / g),
+    (r"\underbrace{D_{out}}_{\text{filters}} \cdot \underbrace{\left(D_{in} + 1\right)}_{\text{w}}",
+     D_out * (D_in + 1)),
     # numbers
     ("6432", sympy.Integer(6432)),
     ("6,432", sympy.Integer(6432)),
