@@ -106,10 +106,13 @@ def _example_values(kind: str | None, example: dict) -> dict:
         values[SYMBOLS["K"]] = sympy.Integer(example["W_F"])
     for option, names in (("stride", ("S_W", "S_H")), ("dilation", ("d_W", "d_H")),
                           ("groups", ("g",))):
-        for name in names:
-            values[SYMBOLS[name]] = sympy.Integer(example.get(option, 1))
+        if isinstance(example.get(option), int):  # only what the example states
+            for name in names:
+                values[SYMBOLS[name]] = sympy.Integer(example[option])
     if isinstance(example.get("padding"), int):
         values[SYMBOLS["P_W"]] = values[SYMBOLS["P_H"]] = sympy.Integer(example["padding"])
+    if not {"W_in", "W_F"} <= set(example):
+        return values
     try:
         shape = _layer(kind or "conv", {}, example).output_size
     except (InputError, TypeError, ValueError):
@@ -126,8 +129,11 @@ def _split_chain(text: str) -> list[list[str]]:
     for run in _APPROX.split(text):
         parts, depth, start = [], 0, 0
         for i, c in enumerate(run):
-            depth += c in "({[" and 1 or (c in ")}]" and -1 or 0)
-            if c == "=" and depth == 0:
+            if c in "({[":
+                depth += 1
+            elif c in ")}]":
+                depth -= 1
+            elif c == "=" and depth == 0:
                 parts.append(run[start:i])
                 start = i + 1
         parts.append(run[start:])
@@ -204,22 +210,23 @@ class Linter:
 
     def link(self, f: Formula, ta, a, tb, b, values) -> None:
         """One link of a chain: two formulas, two numbers, or a formula and a number."""
-        if a.free_symbols and b.free_symbols and not (a.is_Symbol or b.is_Symbol):
-            result = compare(a, b)
-        elif a.free_symbols or b.free_symbols:
+        by_example = False
+        if (a.free_symbols or b.free_symbols) and not (
+                a.free_symbols and b.free_symbols and not (a.is_Symbol or b.is_Symbol)):
             a, b = a.xreplace(values), b.xreplace(values)
             if a.free_symbols or b.free_symbols:
                 return  # a definition such as W_out = ..., with no numbers to try
-            result = compare(a, b)
-        else:
-            result = compare(a, b)
+            by_example = True
+        result = compare(a, b)
         self.result.checked += 1
         if result.verdict == "correct":
             return
         if a.is_number and b.is_number:
-            message = f"{ta} = {tb} does not hold: the left side is {_show(a)}"
-            if ta.strip() != _show(a) and not f.quantity:
-                message += f", the right side {_show(b)}"
+            sides = [f"the left side is {_show(a)}"]
+            if not _is_literal(tb, b):
+                sides.append(f"the right side {_show(b)}")
+            where = " with the worked example's numbers" if by_example else ""
+            message = f"{ta} = {tb} does not hold{where}: {', '.join(sides)}"
         else:
             message = f"{ta} = {tb} does not hold: left - right = {_show(result.difference)}"
             if result.counterexample:
@@ -317,6 +324,11 @@ def _options_for(options: dict, expr) -> dict:
         if names & symbols:
             out[option] = letter
     return out
+
+
+def _is_literal(text: str, value) -> bool:
+    """Whether ``text`` is just the number ``value`` written out (6432, 6,432, 6{,}432)."""
+    return re.sub(r"[\s,{}]|\\,", "", text) == _show(value)
 
 
 def _quantity_word(text: str) -> str:
