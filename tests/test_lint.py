@@ -339,3 +339,13 @@ def test_pooling_and_batchnorm_need_no_example_for_zero():
 def test_names_and_named_quantities_are_not_notes():
     note = "# Conv\nWith stride $S$, padding $P$: $\\text{FLOPs} = 2 \\cdot \\text{MACs}$.\n"
     assert lint_text(note).findings == []
+
+
+def test_definitions_the_example_does_not_state_are_not_checked():
+    note = ("# Strided convolution\n- stride $S_W = 2$, groups $g = 4$\n"
+            "- Input: 8x8x1, Filter = 3x3x1x1\n- with $S_W = 2$ here\n"
+            "- $W_{out} = 6$\n- $W_{out} = 7$\n")
+    result = lint_text(note)
+    assert [f.text() for f in result.findings] == [
+        "NOTE.md:6: wrong: W_{out} = 7 does not hold with the worked example's numbers: "
+        "the left side is 6"]
