@@ -186,7 +186,9 @@ def agreement(difference: sympy.Expr) -> tuple[str | None, bool]:
                 continue
             solutions = [x for x in sympy.solve(f, s) if x.is_positive is not False
                          and x.is_real is not False]
-            solutions = [x for x in solutions if sympy.count_ops(x) <= 8]
+            # sizes are whole numbers: D_in = 3/2 is no agreement; long roots say little
+            solutions = [x for x in solutions if sympy.count_ops(x) <= 8
+                         and not (x.is_number and not x.is_Integer)]
             if solutions:
                 whole = [x for x in solutions if sympy.fraction(sympy.together(x))[1] == 1]
                 conditions.append(" or ".join(f"{s} = {x}" for x in (whole or solutions)))
