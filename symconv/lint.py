@@ -24,7 +24,7 @@ import sympy
 from .check import LABELS, check_formula, compare
 from .errors import InputError
 from .layers import layer_class
-from .notescan import Formula, scan
+from .notescan import MAX_PER_LINE, Formula, scan
 from .parse import Resolver, parse
 from .symbols import SYMBOLS
 
@@ -159,7 +159,14 @@ class Linter:
             options = _example_options(f.example)
             if options and options not in self.document_options:
                 self.document_options.append(options)
+        per_line: dict[int, int] = {}
         for formula in formulas:
+            per_line[formula.line] = per_line.get(formula.line, 0) + 1
+            if per_line[formula.line] > MAX_PER_LINE:  # a generated or hostile line
+                if per_line[formula.line] == MAX_PER_LINE + 1:
+                    self.add(formula, "note", f"more than {MAX_PER_LINE} formulas on one "
+                                              f"line; the rest of the line is not checked")
+                continue
             if formula.example.get("_conflict"):
                 self.add(formula, "note", f"worked example: {formula.example.pop('_conflict')}")
             try:

@@ -17,8 +17,12 @@ parses a formula; :mod:`symconv.lint` checks them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
+
+#: formulas scanned on one line; a longer line is generated or hostile
+MAX_PER_LINE = 100
 
 #: (pattern, layer name, options for a symbolic layer), first match wins.
 KINDS = (
@@ -54,7 +58,7 @@ _LABEL_BEFORE = re.compile(
     r"(?:\([^()$]*\))?\s*(?:[:=]|is|are)?\s*$")
 _CONTINUE = re.compile(r"^\s*(?:[-*+]\s+)?=\s*$")
 _PER = re.compile(r"(?i)^\W*per\s+output\s+(?P<what>value|element|pixel|position|location)")
-_PLAIN = re.compile(rf"(?i)(?<![A-Za-z#])\#?\s*(?P<w>{_WORDS})\b\s*[:=]\s*"
+_PLAIN = re.compile(rf"(?i)(?<![A-Za-z#])#?(?P<w>{_WORDS})\b\s*[:=]\s*"
                     r"(?P<f>\d[\d\s,.*x×·()+\-/^]*)")
 
 _ROUNDED = re.compile(r"(?i)\s*(?:million|billion|thousand|mio|bn|[kmgb])\b")
@@ -258,10 +262,12 @@ def scan(text: str):
             display, display_start = [line.split("$$", 1)[1]], number
             continue
         found = False
-        for before, math, match in _segments(line):
+        for count, (before, math, match) in enumerate(_segments(line)):
+            if count > MAX_PER_LINE:  # the linter notes the overflow; scan no further
+                break
             if math is None:
                 if not found and "$" not in line and not _OUTPUT_CLAIM.search(_flat(before)):
-                    for plain in _PLAIN.finditer(before):
+                    for plain in itertools.islice(_PLAIN.finditer(before), MAX_PER_LINE + 1):
                         quantity = LABEL_WORDS[plain.group("w").lower()]
                         # "6,432 (weights + biases)": the formula ends before a spaced "("
                         formula = re.split(r"(?<=[\d)])\s+\(", plain.group("f"))[0]

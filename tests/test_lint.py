@@ -349,3 +349,12 @@ def test_definitions_the_example_does_not_state_are_not_checked():
     assert [f.text() for f in result.findings] == [
         "NOTE.md:6: wrong: W_{out} = 7 does not hold with the worked example's numbers: "
         "the left side is 6"]
+
+
+def test_a_line_of_many_formulas_is_capped():
+    from symconv.notescan import MAX_PER_LINE
+
+    result = lint_text("# Convolution\n" + "$1 = 2$ " * (MAX_PER_LINE + 50) + "\n")
+    assert result.wrong == MAX_PER_LINE
+    assert [f.message for f in result.findings if f.kind == "note"] == [
+        f"more than {MAX_PER_LINE} formulas on one line; the rest of the line is not checked"]
