@@ -13,7 +13,7 @@ from symconv.layers import REGISTRY, Conv, DepthwiseSeparable, Grouped, Pointwis
 from symconv.parse import Resolver, parse
 from symconv.symbols import D_in, D_out, H_F, H_out, K, S_H, S_W, SYMBOLS, W_F, W_out
 
-from test_parse import EXPRESSIONS, HOSTILE, _finite
+from test_parse import EXPRESSIONS, HOSTILE, _finite, no_code  # noqa: F401 (a fixture)
 
 
 def check(text, layer=None, quantity="params", notation=None):
@@ -254,7 +254,7 @@ def test_cli_bad_input_is_exit_2_one_line(capsys, argv, message):
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:30]))
-def test_cli_hostile_input(capsys, text):
+def test_cli_hostile_input(capsys, text, no_code):
     code, out, err = run(capsys, "--quantity", "params", "--", text)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "Traceback" not in err
