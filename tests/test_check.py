@@ -13,7 +13,7 @@ from symconv.layers import REGISTRY, Conv, DepthwiseSeparable, Grouped, Pointwis
 from symconv.parse import Resolver, parse
 from symconv.symbols import D_in, D_out, H_F, H_out, K, S_H, S_W, SYMBOLS, W_F, W_out
 
-from test_parse import EXPRESSIONS, HOSTILE, _finite, no_code  # noqa: F401 (a fixture)
+from test_parse import EXPRESSIONS, HOSTILE, _finite
 
 
 def check(text, layer=None, quantity="params", notation=None):
@@ -253,8 +253,25 @@ def test_cli_bad_input_is_exit_2_one_line(capsys, argv, message):
     assert err.count("\n") == 1 and message in err and err.startswith("symconv check: error: ")
 
 
+@pytest.fixture
+def cli_no_code(monkeypatch, capsys):
+    """After one ordinary run (so every module is imported), running any code fails the test."""
+    import builtins
+    import os
+
+    main(["check", "D_in", "--quantity", "params", "--format", "json"])
+    capsys.readouterr()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("code was run")
+    for name in ("eval", "exec"):
+        monkeypatch.setattr(builtins, name, refuse)
+    monkeypatch.setattr(os, "system", refuse)
+    monkeypatch.setattr(os, "popen", refuse)
+
+
 @pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:30]))
-def test_cli_hostile_input(capsys, text, no_code):
+def test_cli_hostile_input(capsys, text, cli_no_code):
     code, out, err = run(capsys, "--quantity", "params", "--", text)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "Traceback" not in err
