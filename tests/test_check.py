@@ -254,20 +254,11 @@ def test_cli_bad_input_is_exit_2_one_line(capsys, argv, message):
 
 
 @pytest.fixture
-def cli_no_code(monkeypatch, capsys):
+def cli_no_code(capsys, request):
     """After one ordinary run (so every module is imported), running any code fails the test."""
-    import builtins
-    import os
-
     main(["check", "D_in", "--quantity", "params", "--format", "json"])
     capsys.readouterr()
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("code was run")
-    for name in ("eval", "exec"):
-        monkeypatch.setattr(builtins, name, refuse)
-    monkeypatch.setattr(os, "system", refuse)
-    monkeypatch.setattr(os, "popen", refuse)
+    request.getfixturevalue("no_code")
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:30]))
