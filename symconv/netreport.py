@@ -99,17 +99,9 @@ def _pretty_lines(value) -> tuple[list[str], int]:
     """sympy's unicode picture of ``value`` and the index of its baseline."""
     if value.is_number:
         return [_num(value)], 0
-    from sympy.printing.pretty.pretty import PrettyPrinter
-    from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
+    from .output import pretty_form
 
-    from .output import without_units_import
-
-    flag = pretty_use_unicode(True)  # symbol names (alpha -> α) follow the global flag
-    try:
-        with without_units_import():
-            picture = PrettyPrinter({"use_unicode": True, "wrap_line": False})._print(value)
-    finally:
-        pretty_use_unicode(flag)
+    picture = pretty_form(value)
     lines = str(picture).split("\n")
     if len(lines) > 4 or max(len(line) for line in lines) > 100:  # nested floors: one line reads better
         return [sympy.sstr(value)], 0

@@ -14,6 +14,9 @@ import sys
 from dataclasses import dataclass, field
 
 import sympy
+from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
+from sympy.printing.pretty.stringpict import prettyForm
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,29 @@ def without_units_import():
         del sys.modules[name]
 
 
+class _NamePrinter(PrettyPrinter):
+    """sympy's unicode pretty printer, but a symbol with a subscript keeps its name
+    (``D_in``, not ``Dᵢₙ``; sympy has no subscript F), so text output can be typed back."""
+
+    def _print_Symbol(self, e, bold_name=False):
+        if "_" in e.name:
+            return prettyForm(e.name)
+        return super()._print_Symbol(e, bold_name)
+
+
+def pretty_form(value) -> prettyForm:
+    """The unicode picture of an expression (its lines and baseline)."""
+    flag = pretty_use_unicode(True)  # Greek names (alpha -> α) follow this global flag
+    try:
+        with without_units_import():
+            return _NamePrinter({"use_unicode": True, "wrap_line": False})._print(value)
+    finally:
+        pretty_use_unicode(flag)
+
+
 def _pretty(value) -> str:
     if isinstance(value, sympy.Basic):
-        with without_units_import():
-            return sympy.pretty(value, use_unicode=True, wrap_line=False)
+        return str(pretty_form(value))
     if hasattr(value, "__iter__") and not isinstance(value, str):  # a Shape: one line
         parts = [_pretty(v) if "\n" not in _pretty(v) else str(v) for v in value]
         return " × ".join(f"({p})" if v.is_Add else p for p, v in zip(parts, value))

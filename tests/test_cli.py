@@ -34,6 +34,8 @@ def test_ratio_dw_sep_prints_the_closed_form(capsys):
 def test_ratio_text_shows_the_limits(capsys):
     code, out, _ = run(capsys, "ratio", "--dw-sep")
     assert code == 0 and "limit as D_out → ∞" in out and "ratio =" in out
+    # symbols print by their names, as they are typed back into symconv (not as Dₒᵤₜ)
+    assert "D_in⋅D_out⋅H_F⋅H_out⋅W_F⋅W_out" in out and "ₒ" not in out
 
 
 def test_ratio_of_params_without_bias(capsys):
