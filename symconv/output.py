@@ -122,8 +122,9 @@ def _pretty(value) -> str:
 def _latex(value) -> str:
     if isinstance(value, sympy.Basic):
         return sympy.latex(value)
-    if hasattr(value, "__iter__") and not isinstance(value, str):
-        return r" \times ".join(_latex(v) for v in value)
+    if hasattr(value, "__iter__") and not isinstance(value, str):  # a Shape
+        return r" \times ".join(rf"\left({_latex(v)}\right)" if getattr(v, "is_Add", False)
+                                 else _latex(v) for v in value)
     return str(value)
 
 
@@ -145,18 +146,14 @@ def _text(report: Report) -> str:
     return "\n".join(out)
 
 
-def _escape_latex_text(text: str) -> str:
-    table = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "#": r"\#",
-             "_": r"\_", "&": r"\&", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
-    return "".join(table.get(c, c) for c in text)
-
-
 def _latex_doc(report: Report) -> str:
-    out = [f"% {report.title}", r"\begin{align*}"]
+    from .render import escape_latex
+
+    out = [f"% {line}" for line in report.title.split("\n")] + [r"\begin{align*}"]
     for i, row in enumerate(report.rows):
         end = r" \\" if i < len(report.rows) - 1 else ""
-        note = rf" && \text{{{_escape_latex_text(row.note)}}}" if row.note else ""
-        label = row.latex_label or rf"\text{{{_escape_latex_text(row.label)}}}"
+        note = rf" && \text{{{escape_latex(row.note)}}}" if row.note else ""
+        label = row.latex_label or rf"\text{{{escape_latex(row.label)}}}"
         out.append(rf"  {label} &= {_latex(row.value)}{note}{end}")
     out.append(r"\end{align*}")
     out += [f"% {line}" for line in report.lines]

@@ -146,3 +146,11 @@ def test_console_script_module_runs():
     out = subprocess.run([sys.executable, "-m", "symconv.cli", "ratio", "--dw-sep"],
                          capture_output=True, text=True)
     assert out.returncode == 0 and "ratio" in out.stdout
+
+
+def test_latex_output_comments_every_title_line_and_brackets_sums(capsys):
+    code, out, _ = run(capsys, "eval", "conv", "K=3", "--format", "latex")
+    assert code == 0
+    before_math = out.split(r"\begin{align*}")[0].strip().splitlines()
+    assert before_math and all(line.startswith("%") for line in before_math)
+    assert r"\left(W_{in} - 2\right) \times \left(H_{in} - 2\right) \times D_{out}" in out

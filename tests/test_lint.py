@@ -358,3 +358,36 @@ def test_a_line_of_many_formulas_is_capped():
     assert result.wrong == MAX_PER_LINE
     assert [f.message for f in result.findings if f.kind == "note"] == [
         f"more than {MAX_PER_LINE} formulas on one line; the rest of the line is not checked"]
+
+
+def _lint_output(capsys, fmt):
+    note = str(Path(__file__).parent / "notes" / "convolution_wrong.md")
+    code = main(["lint", note, "--format", fmt])
+    return code, capsys.readouterr().out
+
+
+def test_markdown_format_is_a_table_with_one_row_per_finding(capsys):
+    from markdown_it import MarkdownIt
+
+    _, out = _lint_output(capsys, "json")
+    findings = json.loads(out)["findings"]
+    code, out = _lint_output(capsys, "markdown")
+    md = MarkdownIt("commonmark").enable("table")
+    rows = [t for t in md.parse(out) if t.type == "tr_open"]
+    assert code == 1 and len(rows) == len(findings) + 1  # plus the header row
+    html = md.render(out)
+    assert "notes/convolution_wrong.md" in html and "<em>" not in html  # escapes read as text
+
+
+def test_latex_format_compiles(capsys, tmp_path):
+    import subprocess
+
+    from test_notes import _pdflatex
+
+    code, out = _lint_output(capsys, "latex")
+    assert code == 1 and r"convolution\_wrong.md" in out
+    (tmp_path / "lint.tex").write_text("\\documentclass{article}\n\\begin{document}\n" + out
+                                       + "\\end{document}\n")
+    done = subprocess.run([_pdflatex(), "-halt-on-error", "-interaction=nonstopmode", "lint.tex"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:]

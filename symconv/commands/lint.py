@@ -8,8 +8,8 @@ strided, grouped) against the catalog; and numbers against the worked example
 above them (Input: 128x128x8, Filter = 5x5x8x32, padding = valid|same,
 stride = 2, dilation = 2). What cannot be parsed or placed is a note.
 One line per finding (FILE:LINE: wrong: ...), like a compiler; --format json
-for tools (text, latex and markdown print the same lines). Exit 0 when nothing
-is wrong, 1 when something is, 2 when a file cannot be read.
+for tools, markdown for a table (a review comment), latex for a list. Exit 0
+when nothing is wrong, 1 when something is, 2 when a file cannot be read.
 
 examples:
   symconv lint notes/convolution.md
@@ -46,9 +46,26 @@ def run(args) -> int:
         print(json.dumps({"files": list(args.notes), "checked": checked, "wrong": wrong,
                           "notes": notes, "findings": [f.to_json() for f in findings]},
                          indent=2))
+        return 1 if wrong else 0
+    files = f"{len(args.notes)} file{'s' * (len(args.notes) != 1)}"
+    summary = f"{files}: {checked} checked, {wrong} wrong, {notes} note{'s' * (notes != 1)}"
+    if args.format == "markdown":
+        from ..render import escape_markdown as esc
+
+        print("| file | line | finding | message |\n|---|---:|---|---|")
+        for f in findings:
+            print(f"| {esc(f.path)} | {f.line} | {f.kind} | {esc(f.message)} |")
+        print(f"\n{summary}")
+    elif args.format == "latex":
+        from ..render import escape_latex as esc
+
+        print(r"\begin{itemize}")
+        for f in findings:
+            print(rf"  \item \texttt{{{esc(f.path)}:{f.line}}} \textbf{{{f.kind}}}: {esc(f.message)}")
+        print(rf"  \item[] {esc(summary)}")
+        print(r"\end{itemize}")
     else:
         for finding in findings:
             print(finding.text())
-        files = f"{len(args.notes)} file{'s' * (len(args.notes) != 1)}"
-        print(f"{files}: {checked} checked, {wrong} wrong, {notes} note{'s' * (notes != 1)}")
+        print(summary)
     return 1 if wrong else 0
