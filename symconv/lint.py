@@ -17,12 +17,11 @@ conv.md:3: wrong: MACs = 3149004800, expected 98406400 (off by a factor of 32)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
 import sympy
 
 from .check import LABELS, check_formula, compare
 from .errors import InputError
+from .findings import Finding, LintResult
 from .layers import layer_class
 from .notescan import MAX_PER_LINE, Formula, scan
 from .parse import Resolver, parse
@@ -35,45 +34,6 @@ _WORDS_ONLY = re.compile(r"^\\?[A-Za-z]+(?:_\{?\w+\}?)?$|\\text\{\s*(?:params|pa
 _APPROX = re.compile(r"\\approx|≈|\\simeq|~=")
 _LABEL_LHS = re.compile(r"(?i)^\s*(?:\\text\{|\\mathrm\{|\\#|#)*\s*(params|parameters|macs|flops|"
                         r"weights|mult-adds)\s*\}?\s*$")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One line of the lint report."""
-
-    path: str
-    line: int
-    kind: str            # "wrong" or "note"
-    message: str
-    formula: str = ""
-    quantity: str | None = None
-    given: object = None
-    expected: object = None
-    layer: str | None = None
-
-    def text(self) -> str:
-        return f"{self.path}:{self.line}: {self.kind}: {self.message}"
-
-    def to_json(self) -> dict:
-        from .output import as_json_value
-
-        return {"file": self.path, "line": self.line, "kind": self.kind, "layer": self.layer,
-                "message": self.message, "formula": self.formula, "quantity": self.quantity,
-                "given": as_json_value(self.given), "expected": as_json_value(self.expected)}
-
-
-@dataclass
-class LintResult:
-    findings: list[Finding] = field(default_factory=list)
-    checked: int = 0
-
-    @property
-    def wrong(self) -> int:
-        return sum(f.kind == "wrong" for f in self.findings)
-
-    @property
-    def notes(self) -> int:
-        return sum(f.kind == "note" for f in self.findings)
 
 
 def _show(expr) -> str:

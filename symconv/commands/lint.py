@@ -30,8 +30,7 @@ def configure(parser) -> None:
 
 
 def run(args) -> int:
-    import json
-
+    from ..findings import report
     from ..lint import lint_file
     from ..parse import parse_aliases
 
@@ -42,30 +41,5 @@ def run(args) -> int:
     checked = sum(r.checked for r in results)
     wrong = sum(r.wrong for r in results)
     notes = sum(r.notes for r in results)
-    if args.format == "json":
-        print(json.dumps({"files": list(args.notes), "checked": checked, "wrong": wrong,
-                          "notes": notes, "findings": [f.to_json() for f in findings]},
-                         indent=2))
-        return 1 if wrong else 0
-    files = f"{len(args.notes)} file{'s' * (len(args.notes) != 1)}"
-    summary = f"{files}: {checked} checked, {wrong} wrong, {notes} note{'s' * (notes != 1)}"
-    if args.format == "markdown":
-        from ..render import escape_markdown as esc
-
-        print("| file | line | finding | message |\n|---|---:|---|---|")
-        for f in findings:
-            print(f"| {esc(f.path)} | {f.line} | {f.kind} | {esc(f.message)} |")
-        print(f"\n{summary}")
-    elif args.format == "latex":
-        from ..render import escape_latex as esc
-
-        print(r"\begin{itemize}")
-        for f in findings:
-            print(rf"  \item \texttt{{{esc(f.path)}:{f.line}}} \textbf{{{f.kind}}}: {esc(f.message)}")
-        print(rf"  \item[] {esc(summary)}")
-        print(r"\end{itemize}")
-    else:
-        for finding in findings:
-            print(finding.text())
-        print(summary)
+    print(report(findings, list(args.notes), checked, wrong, notes, args.format))
     return 1 if wrong else 0
