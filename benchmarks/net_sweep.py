@@ -9,8 +9,8 @@ from __future__ import annotations
 
 
 def net_sweep_pair(name: str, sizes):
-    from symconv.netsweep import sweep
-    from symconv.spec import load_zoo
+    from symconv.net.sweep import sweep
+    from symconv.net.spec import load_zoo
     from symconv.symbols import H, W
 
     net = load_zoo(name)

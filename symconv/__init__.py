@@ -22,7 +22,7 @@ _EXPORTS = {
     **{name: "symconv.engine" for name in (
         "canonical", "ratio", "difference", "substitute", "limit", "solve_for", "equivalent")},
     "InputError": "symconv.errors",
-    **{name: "symconv.network" for name in (
+    **{name: "symconv.net.network" for name in (
         "Network", "LayerSpec", "Sequence", "Residual", "Concat")},
 }
 

@@ -6,10 +6,10 @@ import pytest
 import sympy
 
 from symconv.cli import main
-from symconv.netexpr import parse_arith, parse_number_value
-from symconv.netsweep import parse_sweep, sweep
+from symconv.net.arith import parse_arith, parse_number_value
+from symconv.net.sweep import parse_sweep, sweep
 from symconv.errors import InputError
-from symconv.spec import load_zoo
+from symconv.net.spec import load_zoo
 from symconv.symbols import alpha
 
 

@@ -5,8 +5,8 @@ import pytest
 
 import symconv
 from symconv.errors import InputError
-from symconv.network import Concat, LayerSpec, Network, Residual, Sequence, layer
-from symconv.spec import parse_spec
+from symconv.net.network import Concat, LayerSpec, Network, Residual, Sequence, layer
+from symconv.net.spec import parse_spec
 from symconv.symbols import H, W, alpha
 
 # --- hand-counted small networks ---------------------------------------------------------

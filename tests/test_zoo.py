@@ -3,8 +3,8 @@
 import pytest
 import sympy
 
-from symconv.network import Network
-from symconv.spec import load_zoo, zoo_names
+from symconv.net.network import Network
+from symconv.net.spec import load_zoo, zoo_names
 from symconv.symbols import H, W, alpha
 
 AT_224 = {"H": 224, "W": 224}

@@ -6,7 +6,7 @@ multiplier alpha); NAME=VALUE (H, W, C, alpha) gives numbers. MACs count conv an
 dense layers (batch 1); params count weights, biases and BN scale and shift, as
 PyTorch does; BN running statistics are reported apart. The spec format (layers,
 repeat, residual and concat blocks, named blocks with parameters) is described
-in the README, section "Your own network", and in symconv/spec.py.
+in the README, section "Your own network", and in symconv/net/spec.py.
 
 examples:
   symconv net mobilenet-v1 --assume-divisible
@@ -37,8 +37,8 @@ def configure(parser) -> None:
 
 def _values(items: list[str]) -> dict:
     from ..errors import InputError
-    from ..netexpr import parse_number_value
-    from ..network import NETWORK_NAMES
+    from ..net.arith import parse_number_value
+    from ..net.network import NETWORK_NAMES
 
     out = {}
     for item in items:
@@ -55,7 +55,7 @@ def _values(items: list[str]) -> dict:
 def _list(fmt: str) -> int:
     import json
 
-    from ..spec import load_zoo, zoo_names
+    from ..net.spec import load_zoo, zoo_names
 
     nets = [(name, load_zoo(name).description) for name in zoo_names()]
     if fmt == "json":
@@ -80,7 +80,7 @@ def _point(value, json: bool = False):
 def _sweep_output(net, text: str, values: dict, divisible, fmt: str) -> str:
     import json
 
-    from ..netsweep import KEYS, parse_sweep, sweep
+    from ..net.sweep import KEYS, parse_sweep, sweep
     from ..output import as_json_value
 
     names, points = parse_sweep(text)
@@ -115,8 +115,8 @@ def _sweep_output(net, text: str, values: dict, divisible, fmt: str) -> str:
 
 def run(args) -> int:
     from ..errors import InputError
-    from ..netreport import render
-    from ..spec import resolve
+    from ..net.report import render
+    from ..net.spec import resolve
 
     if args.list:
         return _list(args.format)

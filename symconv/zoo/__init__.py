@@ -1,1 +1,1 @@
-"""The built-in networks, one TOML spec each (see :mod:`symconv.spec`); data, not code."""
+"""The built-in networks, one TOML spec each (see :mod:`symconv.net.spec`); data, not code."""

@@ -9,7 +9,7 @@ differ, that total is evaluated exactly at every point instead.
 
 >>> parse_sweep("H=W=96..160:32")
 (('H', 'W'), (96, 128, 160))
->>> from symconv.network import Network, layer
+>>> from symconv.net.network import Network, layer
 >>> net = Network([layer("conv", D_out=4, K=3, padding=1, stride=2)])
 >>> [p["macs"] for p in sweep(net, ("H", "W"), (8, 16))]
 [1728, 6912]
@@ -22,9 +22,9 @@ from fractions import Fraction
 
 import sympy
 
-from .errors import InputError
+from ..errors import InputError
+from ..symbols import SYMBOLS
 from .network import NETWORK_NAMES, Network
-from .symbols import SYMBOLS
 
 MAX_POINTS = 100_000
 KEYS = ("params", "weights", "bn_buffers", "macs", "flops")
@@ -58,7 +58,7 @@ def parse_sweep(text: str) -> tuple[tuple[str, ...], tuple]:
 
 def _evaluate(expr: sympy.Expr, symbols: list, points: tuple) -> list:
     """``expr`` at every point (each point gives every swept symbol the same value)."""
-    from .sweep import evaluate
+    from ..sweep import evaluate
 
     if not expr.free_symbols & set(symbols):
         exact = expr.xreplace({s: sympy.Rational(points[0]) for s in symbols})

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from .errors import InputError
-from .layers import Shape
-from .netnodes import NETWORK_OPS, Concat, LayerSpec, Residual, Row, Sequence, layer
+from ..errors import InputError
+from ..layers import Shape
+from ..symbols import SYMBOLS
+from .nodes import NETWORK_OPS, Concat, LayerSpec, Residual, Row, Sequence, layer
 from .propagate import _Walker, count_rows
-from .symbols import SYMBOLS
 
 __all__ = ["Network", "Analysis", "LayerSpec", "Sequence", "Residual", "Concat", "Row", "layer",
            "NETWORK_OPS", "NETWORK_NAMES", "TOTALS"]
@@ -106,7 +106,7 @@ class Network:
 
     @classmethod
     def from_toml(cls, path) -> "Network":
-        """Read a spec file (see :mod:`symconv.spec`)."""
+        """Read a spec file (see :mod:`symconv.net.spec`)."""
         from .spec import load_spec
 
         return load_spec(path)
@@ -162,7 +162,7 @@ class Network:
         return Analysis(self.name, shape, out, tuple(rows), total, stride, divisible, subs)
 
     def _input_shape(self, subs: dict) -> Shape:
-        from .shapes import as_size
+        from ..shapes import as_size
 
         sizes = []
         for what, value in (("C", self.C), ("H", self.H), ("W", self.W)):

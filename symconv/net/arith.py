@@ -21,7 +21,7 @@ from fractions import Fraction
 
 import sympy
 
-from .errors import InputError
+from ..errors import InputError
 
 MAX_LENGTH = 200
 MAX_DEPTH = 20

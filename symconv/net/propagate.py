@@ -5,7 +5,7 @@ recursion); only nesting (a residual's body, a concat's branches) recurses, to a
 limited depth. Every layer is built at its real input size, so its counts use
 the computed output size; identical layers on identical inputs are built once.
 
->>> from symconv.netnodes import layer
+>>> from symconv.net.nodes import layer
 >>> from symconv.layers import Shape
 >>> w = _Walker({})
 >>> out, _ = w.walk([layer("conv", D_out=8, K=3, stride=2)], Shape(9, 9, 3), "", (1, 1))
@@ -20,9 +20,9 @@ from typing import Iterable
 
 import sympy
 
-from .errors import InputError
-from .layers import Dense, GlobalAvgPool, Shape, TransposedConv, layer_class
-from .netnodes import _MAX_NESTING, NETWORK_OPS, Concat, LayerSpec, Residual, Row, Sequence
+from ..errors import InputError
+from ..layers import Dense, GlobalAvgPool, Shape, TransposedConv, layer_class
+from .nodes import _MAX_NESTING, NETWORK_OPS, Concat, LayerSpec, Residual, Row, Sequence
 
 #: More rows than this is a mistake (a repeat count off by orders of magnitude), not a network.
 MAX_ROWS = 1_000_000
@@ -260,6 +260,6 @@ def count_rows(nodes, depth: int = 0) -> int:
 
 
 def _layer_names():
-    from .layers import REGISTRY
+    from ..layers import REGISTRY
 
     return list(REGISTRY)

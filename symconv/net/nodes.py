@@ -1,6 +1,6 @@
 """The pieces a network is made of: catalog layers, sequences, residual and concat blocks.
 
-Plain frozen data; :mod:`symconv.propagate` gives them shapes and counts.
+Plain frozen data; :mod:`symconv.net.propagate` gives them shapes and counts.
 
 >>> layer("conv", D_out=64, K=3)
 LayerSpec(type='conv', options=(('D_out', 64), ('K', 3)), name=None, repeat=1)
@@ -13,7 +13,7 @@ from typing import Union
 
 import sympy
 
-from .layers import Shape
+from ..layers import Shape
 
 #: Network-level operations that are not catalog layers (no parameters, no MACs).
 NETWORK_OPS = {"flatten": "reshape a W x H x C map into a vector of W H C features"}

@@ -29,7 +29,7 @@ A layer entry has ``type`` (a catalog layer, ``flatten``, ``residual``,
 and the layer's options (``D_out``, ``K`` or ``W_F``/``H_F``, ``stride``,
 ``padding``, ``dilation``, ``groups``, ``bias``, ...). Input sizes come from the
 previous layer. A ``concat`` has ``branches``: a list of layer lists (an empty
-list passes the input through). Strings are parsed by :mod:`symconv.netexpr`,
+list passes the input through). Strings are parsed by :mod:`symconv.net.arith`,
 never evaluated. Errors name the place with positions counted from 1, as the
 table numbers its rows: ``layers[3] (residual).body[1] (conv)`` is row ``3.1``.
 """
@@ -42,10 +42,10 @@ from pathlib import Path
 
 import sympy
 
-from .errors import InputError
-from .netexpr import parse_arith
+from ..errors import InputError
+from ..symbols import SYMBOLS
+from .arith import parse_arith
 from .network import Concat, LayerSpec, Network, Residual, Sequence
-from .symbols import SYMBOLS
 
 _TOP_KEYS = {"name", "description", "source", "input", "blocks", "layers"}
 _INPUT_KEYS = {"C", "H", "W", "assume_divisible"}

@@ -1,10 +1,10 @@
 """An analysed network as a per-layer table and totals: text, Markdown, LaTeX, JSON.
 
-Data and formatting stay apart: :class:`symconv.network.Analysis` holds sympy
+Data and formatting stay apart: :class:`symconv.net.network.Analysis` holds sympy
 values; this module only prints them. Every total says what it counts
-(:data:`symconv.network.TOTALS`); the per-layer rows sum to the totals.
+(:data:`symconv.net.network.TOTALS`); the per-layer rows sum to the totals.
 
->>> from symconv.network import Network, layer
+>>> from symconv.net.network import Network, layer
 >>> a = Network([layer("conv", D_out=8, K=3, padding=1), layer("global-avg-pool"),
 ...              layer("dense", D_out=2)], H=4, W=4).analyse()
 >>> print(table_lines(a)[2])
@@ -99,7 +99,7 @@ def _pretty_lines(value) -> tuple[list[str], int]:
     """sympy's unicode picture of ``value`` and the index of its baseline."""
     if value.is_number:
         return [_num(value)], 0
-    from .output import pretty_form
+    from ..output import pretty_form
 
     picture = pretty_form(value)
     lines = str(picture).split("\n")
@@ -142,13 +142,13 @@ def _template_context(analysis: Analysis, table: bool) -> dict:
 
 
 def render_markdown(analysis: Analysis, table: bool = True) -> str:
-    from .render import render as render_template
+    from ..render import render as render_template
 
     return render_template("network", "markdown", _template_context(analysis, table)).rstrip("\n")
 
 
 def render_latex(analysis: Analysis, table: bool = True) -> str:
-    from .render import render as render_template
+    from ..render import render as render_template
 
     return render_template("network", "latex", _template_context(analysis, table)).rstrip("\n")
 
@@ -156,7 +156,7 @@ def render_latex(analysis: Analysis, table: bool = True) -> str:
 def to_json(analysis: Analysis) -> dict:
     """``{"network", "input", "values", "layers": [...], "total": {...}}``; values are ints or
     ``{"expr", "latex"}``."""
-    from .output import as_json_value
+    from ..output import as_json_value
 
     def shape(s):
         return {"width": as_json_value(s.width), "height": as_json_value(s.height),
