@@ -20,14 +20,12 @@ quantity, in the symbols the formula uses.
 
 from __future__ import annotations
 
-import itertools
-import random
 from dataclasses import dataclass, field
 from typing import Callable
 
 import sympy
 
-from .engine import canonical
+from .engine import as_expr, assignments, canonical, counterexample, is_monomial
 from .errors import InputError
 from .symbols import SYMBOLS, H_F, H_in, H_out, K, W_F, W_in, W_out, D_out
 
@@ -134,35 +132,17 @@ def _simplify(expr: sympy.Expr) -> sympy.Expr:
     return canonical(expr)
 
 
-def _is_monomial(expr: sympy.Expr) -> bool:
-    factors = expr.args if expr.is_Mul else (expr,)
-    return all(f.is_number or f.is_Symbol or (f.is_Pow and f.base.is_Symbol) for f in factors)
-
-
-def _candidates(symbols: list[sympy.Symbol], tries: int = 150, seed: int = 0):
-    """Assignments to try, smallest and most readable first."""
-    yield {s: TYPICAL.get(s.name, 2) for s in symbols}
-    for v in range(1, 6):
-        yield dict.fromkeys(symbols, v)
-    if len(symbols) <= 4:
-        for combo in itertools.product(range(1, 6), repeat=len(symbols)):
-            yield dict(zip(symbols, combo))
-    rng = random.Random(seed)
-    for _ in range(tries):
-        yield {s: rng.randint(1, 12) for s in symbols}
-
-
 def find_counterexample(a: sympy.Expr, b: sympy.Expr, valid: Callable[[dict], bool] | None = None):
-    """The first assignment of small positive integers where ``a`` and ``b`` differ, or None."""
+    """The first assignment of small positive integers (typical sizes first) where ``a`` and
+    ``b`` differ, as ``({name: value}, a_value, b_value)``, or None."""
     symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
-    for values in _candidates(symbols):
-        subs = {s: sympy.Integer(v) for s, v in values.items()}
-        if valid is not None and not valid(subs):
-            continue
-        va, vb = a.xreplace(subs), b.xreplace(subs)
-        if va.is_number and vb.is_number and va.is_finite and vb.is_finite and va - vb != 0:
-            return {s.name: int(v) for s, v in values.items()}, va, vb
-    return None
+    candidates = assignments(symbols, first={s: TYPICAL.get(s.name, 2) for s in symbols},
+                             equal_up_to=5, grid_up_to=5, random_up_to=12, tries=150)
+    found = counterexample(a, b, candidates, valid)
+    if found is None:
+        return None
+    values, va, vb = found
+    return {s.name: v for s, v in values.items()}, va, vb
 
 
 def agreement(difference: sympy.Expr) -> tuple[str | None, bool]:
@@ -202,8 +182,7 @@ def compare(given: sympy.Expr, expected: sympy.Expr, what: str = "",
             valid: Callable[[dict], bool] | None = None, hints: Callable | None = None,
             assumptions: tuple[str, ...] = ()) -> CheckResult:
     """Prove ``given == expected``, or show how they differ."""
-    given = sympy.Integer(given) if isinstance(given, int) else given
-    expected = sympy.Integer(expected) if isinstance(expected, int) else expected
+    given, expected = as_expr(given), as_expr(expected)
     g, e = _normalize(given), _normalize(expected)
     diff = _simplify(g - e)
     if diff == 0:
@@ -213,7 +192,7 @@ def compare(given: sympy.Expr, expected: sympy.Expr, what: str = "",
         ratio = canonical(g / e)
         coeff = ratio.as_coeff_Mul()[0]
         whole = coeff.is_Integer or (1 / coeff).is_Integer  # not "a factor of 200/201"
-        if _is_monomial(ratio) and ratio != 1 and whole:
+        if is_monomial(ratio) and ratio != 1 and whole:
             factor = ratio
     found = find_counterexample(g, e, valid)
     condition, never = agreement(diff) if g.free_symbols | e.free_symbols else (None, False)

@@ -29,14 +29,16 @@ from typing import Mapping, Union
 import sympy
 
 from .layers import Layer, Quantity
+from .symbols import as_expr
 
 Quantityish = Union[Quantity, str]
 Operand = Union[Layer, sympy.Expr, int]
 
 
-def _is_monomial(expr: sympy.Expr) -> bool:
-    return expr.is_number or expr.is_Symbol or expr.is_Pow or (
-        expr.is_Mul and all(f.is_number or f.is_Symbol or f.is_Pow for f in expr.args))
+def is_monomial(expr: sympy.Expr) -> bool:
+    """A product of numbers and powers of symbols (``2 D_in W_F**2 / D_out``), no sums."""
+    factors = expr.args if expr.is_Mul else (expr,)
+    return all(f.is_number or f.is_Symbol or (f.is_Pow and f.base.is_Symbol) for f in factors)
 
 
 @lru_cache(maxsize=4096)
@@ -49,9 +51,9 @@ def canonical(expr) -> sympy.Expr:
     >>> canonical(D_out*(W_F*H_F + 1))
     D_out*H_F*W_F + D_out
     """
-    expr = sympy.Integer(expr) if isinstance(expr, int) else expr
+    expr = as_expr(expr)
     num, den = sympy.fraction(sympy.cancel(sympy.together(expr)))
-    if _is_monomial(den):
+    if is_monomial(den):
         return sympy.expand(num / den)
     return sympy.factor(num) / sympy.factor(den)
 
@@ -62,7 +64,7 @@ def _value(x: Operand, quantity: Quantityish) -> sympy.Expr:
         if q is Quantity.OUTPUT_SIZE:
             raise ValueError("compare output sizes per axis: take .output_size.width")
         return x.quantity(q)
-    return sympy.Integer(x) if isinstance(x, int) else x
+    return as_expr(x)
 
 
 def _sorted_symbols(expr: sympy.Expr) -> list[sympy.Symbol]:
@@ -107,7 +109,7 @@ def difference(a: Operand, b: Operand, quantity: Quantityish = Quantity.MACS) ->
 
 def substitute(expr: sympy.Expr, values: Mapping[sympy.Symbol, object]) -> sympy.Expr:
     """``expr`` with symbols replaced by numbers or expressions (floors evaluate)."""
-    return sympy.Integer(expr).xreplace(values) if isinstance(expr, int) else expr.xreplace(dict(values))
+    return as_expr(expr).xreplace(dict(values))
 
 
 def limit(expr: sympy.Expr, symbol: sympy.Symbol, point=sympy.oo) -> sympy.Expr:
@@ -150,30 +152,43 @@ class Equivalence(_LatexRecord):
         return self.difference
 
 
-def _candidates(symbols: list[sympy.Symbol], tries: int, seed: int = 0):
-    """Small positive-integer assignments, smallest first: all equal, then a few grids, then random."""
-    n = len(symbols)
-    for v in range(1, 7):
+def assignments(symbols: list[sympy.Symbol], *, first: dict | None = None, equal_up_to: int = 6,
+                grid_up_to: int = 4, random_up_to: int = 9, tries: int = 200, seed: int = 0):
+    """Small positive-integer assignments to try, smallest and most readable first:
+    ``first``, then all symbols equal, a full grid (up to four symbols), then random ones."""
+    if first:
+        yield first
+    for v in range(1, equal_up_to + 1):
         yield dict.fromkeys(symbols, v)
-    if n <= 4:
-        for combo in itertools.product(range(1, 5), repeat=n):
+    if len(symbols) <= 4:
+        for combo in itertools.product(range(1, grid_up_to + 1), repeat=len(symbols)):
             yield dict(zip(symbols, combo))
     rng = random.Random(seed)
     for _ in range(tries):
-        yield {s: rng.randint(1, 9) for s in symbols}
+        yield {s: rng.randint(1, random_up_to) for s in symbols}
+
+
+def counterexample(a: sympy.Expr, b: sympy.Expr, candidates, valid=None):
+    """The first candidate assignment (symbol -> int) where ``a`` and ``b`` are finite and
+    differ, as ``(values, a_value, b_value)``; ``valid`` may reject assignments. Or None."""
+    for values in candidates:
+        subs = {s: sympy.Integer(v) for s, v in values.items()}
+        if valid is not None and not valid(subs):
+            continue
+        va, vb = a.xreplace(subs), b.xreplace(subs)
+        if va.is_number and vb.is_number and va.is_finite and vb.is_finite and va - vb != 0:
+            return {s: int(v) for s, v in values.items()}, va, vb
+    return None
 
 
 def equivalent(a: sympy.Expr, b: sympy.Expr, tries: int = 200) -> Equivalence:
     """Prove ``a == b`` by canonical forms, or find a small positive-integer counterexample."""
-    a = sympy.Integer(a) if isinstance(a, int) else a
-    b = sympy.Integer(b) if isinstance(b, int) else b
+    a, b = as_expr(a), as_expr(b)
     diff = canonical(a - b)
     if diff == 0:
         return Equivalence(a, b, True, diff)
     symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
-    for values in _candidates(symbols, tries):
-        subs = {s: sympy.Integer(v) for s, v in values.items()}
-        va, vb = a.xreplace(subs), b.xreplace(subs)
-        if (va - vb).is_number and va != vb:
-            return Equivalence(a, b, False, diff, {s: int(v) for s, v in values.items()}, va, vb)
-    return Equivalence(a, b, None, diff)
+    found = counterexample(a, b, assignments(symbols, tries=tries))
+    if found is None:
+        return Equivalence(a, b, None, diff)
+    return Equivalence(a, b, False, diff, *found)

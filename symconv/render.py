@@ -27,6 +27,7 @@ import jinja2
 import sympy
 
 from .errors import InputError
+from .symbols import as_expr
 
 #: output format -> file suffix of its templates and notes.
 SUFFIX = {"markdown": "md", "latex": "tex"}
@@ -236,7 +237,7 @@ def numeric_latex(expr, values: dict) -> str:
     >>> numeric_latex(W_in - W_F + 1, {W_in: 128, W_F: 5})
     '128 - 5 + 1'
     """
-    expr = sympy.Integer(expr) if isinstance(expr, int) else expr
+    expr = as_expr(expr)
     if expr.is_Symbol:
         return str(values[expr]) if expr in values else sympy.latex(expr)
     if expr.is_Number:

@@ -32,6 +32,7 @@ from typing import Union
 import sympy
 
 from .errors import InputError
+from .symbols import as_expr
 
 Size = Union[int, sympy.Expr]
 
@@ -92,7 +93,7 @@ def padding_per_side(padding: Padding, k: Size, dilation: Size = 1) -> sympy.Exp
         return effective_kernel(k, dilation) - 1
     if padding == PaddingMode.SAME:
         raise ValueError("'same' padding depends on the input size: use same_padding()")
-    return sympy.Integer(padding) if isinstance(padding, int) else padding
+    return as_expr(padding)
 
 
 def same_padding(i: Size, k: Size, stride: Size = 1, dilation: Size = 1) -> sympy.Expr:

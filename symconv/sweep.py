@@ -24,6 +24,7 @@ from typing import Mapping, Sequence
 import sympy
 
 from .errors import InputError
+from .symbols import as_expr
 
 
 #: rows per block: small enough that a block's temporaries stay in the CPU cache.
@@ -68,7 +69,7 @@ def evaluate(expr: sympy.Expr, columns: Mapping[sympy.Symbol, Sequence], threads
     """
     import numpy as np
 
-    expr = sympy.Integer(expr) if isinstance(expr, int) else expr
+    expr = as_expr(expr)
     missing = expr.free_symbols - set(columns)
     if missing:
         names = ", ".join(sorted(s.name for s in missing))
@@ -115,7 +116,7 @@ def grid(expr: sympy.Expr, axes: Mapping[sympy.Symbol, Sequence]):
     """
     import numpy as np
 
-    expr = sympy.Integer(expr) if isinstance(expr, int) else expr
+    expr = as_expr(expr)
     missing = expr.free_symbols - set(axes)
     if missing:
         names = ", ".join(sorted(s.name for s in missing))

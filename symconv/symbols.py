@@ -106,3 +106,8 @@ def lookup(name: str, extra: dict[str, str] | None = None) -> sympy.Symbol:
         known = ", ".join(n for n in MEANINGS)
         raise InputError(f"unknown symbol {name!r}; known symbols: {known}")
     return SYMBOLS[canonical]
+
+
+def as_expr(value) -> sympy.Expr:
+    """A Python ``int`` as a sympy ``Integer``; a sympy object unchanged. Never reads text."""
+    return sympy.Integer(value) if isinstance(value, int) else value

@@ -67,11 +67,8 @@ class Shape:
         return self.width * self.height * self.channels
 
 
-#: field name -> what it is, for the dataclass fields that are sizes.
+#: the dataclass fields that are sizes.
 SIZE_FIELDS = ("D_in", "D_out", "W_F", "H_F", "W_in", "H_in")
-#: option fields and their CLI spelling.
-OPTION_FIELDS = ("stride", "padding", "dilation", "groups", "bias", "depth_multiplier",
-                 "output_padding")
 
 
 def pair(value, name: str, minimum: int = 1) -> tuple[sympy.Expr, sympy.Expr]:

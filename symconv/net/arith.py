@@ -22,6 +22,7 @@ from fractions import Fraction
 import sympy
 
 from ..errors import InputError
+from ..symbols import as_expr
 
 MAX_LENGTH = 200
 MAX_DEPTH = 20
@@ -104,7 +105,7 @@ class _Parser:
                 raise InputError(f"unknown name {value!r} at column {col} of {self.text!r}; "
                                  f"known names: {known}")
             found = self.names[value]
-            return sympy.Integer(found) if isinstance(found, int) else found
+            return as_expr(found)
         self.fail("a number, a name or '('")
 
 

@@ -22,6 +22,7 @@ import sympy
 
 from ..errors import InputError
 from ..layers import Dense, GlobalAvgPool, Shape, TransposedConv, layer_class
+from ..symbols import as_expr
 from .nodes import _MAX_NESTING, NETWORK_OPS, Concat, LayerSpec, Residual, Row, Sequence
 
 #: More rows than this is a mistake (a repeat count off by orders of magnitude), not a network.
@@ -32,7 +33,7 @@ def _equal(a, b) -> bool:
     """Do two sizes agree for every valid input? Structurally, by expansion, or at sample points."""
     if a == b:
         return True
-    diff = sympy.expand(sympy.Integer(a) - b if isinstance(a, int) else a - b)
+    diff = sympy.expand(as_expr(a) - b)
     if diff.is_number:
         return diff == 0
     free = sorted(diff.free_symbols, key=str)
