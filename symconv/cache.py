@@ -38,7 +38,7 @@ def directory() -> Path:
 
 def _fingerprint() -> str:
     parts = [sys.version]
-    roots = [PACKAGE, PACKAGE.parent / "templates", PACKAGE / "templates"]
+    roots = [PACKAGE, PACKAGE.parent / "templates"]  # a wheel has its templates in PACKAGE
     for root in roots:
         if not root.is_dir():
             continue

@@ -13,6 +13,9 @@ import re
 from .errors import InputError
 
 _INT = re.compile(r"^[0-9][0-9_,]*$")
+#: the layer options, as dataclass fields (``--depth-multiplier`` is ``depth_multiplier``).
+OPTION_NAMES = ("stride", "padding", "dilation", "groups", "bias", "depth_multiplier",
+                "output_padding")
 #: per-axis option -> (width symbol, height symbol) that the bare letter stands for.
 _AXIS_LETTERS = {"stride": ("S", "S_W", "S_H"), "padding": ("P", "P_W", "P_H"),
                  "dilation": ("d", "d_W", "d_H")}
@@ -82,23 +85,24 @@ def parse_assignments(items: list[str]) -> dict[str, int | str]:
         if not sep or not name or not value:
             raise InputError(f"expected NAME=VALUE, e.g. D_in=8, not {item!r}")
         option = name.lower().replace("-", "_")
-        if option in _OPTION_NAMES:
+        if option in OPTION_NAMES:
             out[option] = value
             continue
         canonical = ALIASES.get(name)
         if canonical is None:
             raise InputError(f"unknown symbol {name!r}; use D_in, D_out, W_F, H_F, K, W_in, "
-                             f"H_in or an option ({', '.join(sorted(_OPTION_NAMES))})")
+                             f"H_in or an option ({', '.join(sorted(OPTION_NAMES))})")
         out[canonical] = parse_number(value, canonical)
     return out
 
 
-_OPTION_NAMES = ("stride", "padding", "dilation", "groups", "bias", "depth_multiplier",
-                 "output_padding")
 
+def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = None,
+                    skip_missing: bool = False):
+    """Build the registered layer ``name`` with the command line's options and sizes.
 
-def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = None):
-    """Build the registered layer ``name`` with the command line's options and sizes."""
+    An option the layer does not have is an error, or, with ``skip_missing`` (one set of
+    options for two layers, as in ``ratio``), left out."""
     import dataclasses
 
     from .layers import layer_class
@@ -107,14 +111,16 @@ def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = N
     fields = {f.name for f in dataclasses.fields(cls)}
     values = dict(values or {})
     kwargs: dict[str, object] = {}
-    options = {o: getattr(args, o, None) for o in _OPTION_NAMES}
-    for option in _OPTION_NAMES:
+    options = {o: getattr(args, o, None) for o in OPTION_NAMES}
+    for option in OPTION_NAMES:
         if option in values:
             options[option] = values.pop(option)
     for option, text in options.items():
         if text is None:
             continue
         if option not in fields:
+            if skip_missing:
+                continue
             raise InputError(f"{name} has no {option.replace('_', ' ')} option")
         if option == "bias":
             kwargs["bias"] = text if isinstance(text, bool) else _parse_bool(text)
@@ -128,7 +134,7 @@ def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = N
         if size not in fields:
             hint = (" (it is computed from W_in, H_in and the options)"
                     if size in ("W_out", "H_out") else "")
-            known = ", ".join(f for f in fields if f not in _OPTION_NAMES)
+            known = ", ".join(f for f in fields if f not in OPTION_NAMES)
             raise InputError(f"{name} has no size {size}{hint}; its sizes are {known}")
         kwargs[size] = number
     return cls(**kwargs)

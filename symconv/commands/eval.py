@@ -30,16 +30,17 @@ def _human(n: int) -> str:
 
 
 def run(args) -> int:
+    import dataclasses
+
     from ..layer_args import layer_from_args, parse_assignments
     from ..output import render
     from .show import quantity_report
 
     layer = layer_from_args(args.layer, args, parse_assignments(args.values))
     report = quantity_report(layer)
-    if args.format == "text":
-        report.rows = [row if not getattr(row.value, "is_Integer", False) or row.key in
-                       ("W_out", "H_out") else type(row)(row.key, row.label, row.value,
-                                                         f"{_human(int(row.value))}: {row.note}")
+    if args.format == "text":  # big counts also grouped and rounded, beside what they count
+        report.rows = [dataclasses.replace(row, note=f"{_human(int(row.value))}: {row.note}")
+                       if row.key in ("params", "macs", "flops") and row.value.is_Integer else row
                        for row in report.rows]
     print(render(report, args.format))
     return 0

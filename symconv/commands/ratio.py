@@ -32,7 +32,6 @@ def run(args) -> int:
     from ..engine import ratio
     from ..errors import InputError
     from ..layer_args import layer_from_args
-    from ..layers import layer_class
     from ..output import Report, render
 
     names = list(args.layers)
@@ -42,10 +41,7 @@ def run(args) -> int:
         names = ["dw-sep", "conv"]
     if len(names) != 2:
         raise InputError("give two layer names (numerator, denominator) or --dw-sep")
-    for name in names:
-        layer_class(name)
-    a, b = (_build(name, args, layer_from_args) for name in names)
-    result = ratio(a, b, args.quantity)
+    a, b = (layer_from_args(name, args, skip_missing=True) for name in names)
     label = {"macs": "MACs", "params": "params", "flops": "FLOPs"}[args.quantity]
     report = Report(f"{label}({names[0]}) / {label}({names[1]}), same shapes and options"
                     + ("" if args.bias is not False else ", no bias"))
@@ -54,6 +50,7 @@ def run(args) -> int:
 
         print(render_ratio(a, b, args.quantity, names, report.title, args.format))
         return 0
+    result = ratio(a, b, args.quantity)
     report.add("ratio", "ratio", result.expr)
     report.add("numerator", f"{label}({names[0]})", result.numerator)
     report.add("denominator", f"{label}({names[1]})", result.denominator)
@@ -66,14 +63,3 @@ def run(args) -> int:
     print(render(report, args.format))
     return 0
 
-
-def _build(name, args, layer_from_args):
-    """Both layers get the command's options; ones a layer does not have are skipped."""
-    import argparse
-    import dataclasses
-
-    from ..layers import layer_class
-
-    fields = {f.name for f in dataclasses.fields(layer_class(name))}
-    own = argparse.Namespace(**{k: (v if k in fields else None) for k, v in vars(args).items()})
-    return layer_from_args(name, own)

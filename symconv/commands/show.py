@@ -22,10 +22,11 @@ def configure(parser) -> None:
 
 def describe(layer) -> str:
     """The layer's name, summary and options, in one line."""
+    from ..layer_args import OPTION_NAMES
+
     parts = []
-    for option in ("stride", "padding", "dilation", "groups", "depth_multiplier",
-                   "output_padding"):
-        if hasattr(layer, option):
+    for option in OPTION_NAMES:
+        if option != "bias" and hasattr(layer, option):
             value = getattr(layer, option)
             if isinstance(value, tuple) and value[0] == value[1]:
                 value = value[0]
