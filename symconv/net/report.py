@@ -124,8 +124,10 @@ def render_text(analysis: Analysis, table: bool = True) -> str:
 
 
 def _tex(value) -> str:
+    from ..render import math_number
+
     if isinstance(value, sympy.Basic) and value.is_Integer:
-        return f"{int(value):,}".replace(",", "{,}")
+        return math_number(value)
     return sympy.latex(value)
 
 
@@ -141,16 +143,11 @@ def _template_context(analysis: Analysis, table: bool) -> dict:
     return {"heading": heading(analysis), "rows": rows, "totals": totals, "notes": _notes(analysis)}
 
 
-def render_markdown(analysis: Analysis, table: bool = True) -> str:
-    from ..render import render as render_template
+def render_template(analysis: Analysis, fmt: str, table: bool = True) -> str:
+    """Markdown or LaTeX, through the notes' templates (``templates/network.*.j2``)."""
+    from ..render import render as render_named
 
-    return render_template("network", "markdown", _template_context(analysis, table)).rstrip("\n")
-
-
-def render_latex(analysis: Analysis, table: bool = True) -> str:
-    from ..render import render as render_template
-
-    return render_template("network", "latex", _template_context(analysis, table)).rstrip("\n")
+    return render_named("network", fmt, _template_context(analysis, table)).rstrip("\n")
 
 
 def to_json(analysis: Analysis) -> dict:
@@ -186,4 +183,6 @@ def render(analysis: Analysis, fmt: str, table: bool = True) -> str:
         if not table:
             data.pop("layers")
         return json.dumps(data, indent=2)
-    return {"text": render_text, "markdown": render_markdown, "latex": render_latex}[fmt](analysis, table)
+    if fmt == "text":
+        return render_text(analysis, table)
+    return render_template(analysis, fmt, table)
