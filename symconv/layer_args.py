@@ -41,6 +41,14 @@ def add_layer_options(parser: argparse.ArgumentParser) -> None:
                        help="count a bias per output channel (default: on)")
 
 
+def add_notation_options(parser: argparse.ArgumentParser) -> None:
+    """How formulas name their symbols: another author's notation, or single aliases."""
+    parser.add_argument("--notation", metavar="N",
+                        help="another author's letters: mobilenet or cin-cout")
+    parser.add_argument("--alias", action="append", default=[], metavar="NAME=SYMBOL",
+                        help="read NAME as SYMBOL, e.g. --alias X=D_in (repeatable)")
+
+
 def parse_number(text: str, name: str) -> int:
     """A whole number written as digits, optionally grouped with ``,`` or ``_``."""
     text = text.strip()

@@ -60,6 +60,15 @@ def _compiled(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]):
     return sympy.lambdify(symbols, expr, modules="numpy", printer=_integer_printer())
 
 
+def _symbols(expr: sympy.Expr, given) -> tuple[sympy.Symbol, ...]:
+    """The formula's symbols in a fixed order, each of which must have values."""
+    missing = expr.free_symbols - set(given)
+    if missing:
+        names = ", ".join(sorted(s.name for s in missing))
+        raise InputError(f"give values for {names} to evaluate {expr}")
+    return tuple(sorted(expr.free_symbols, key=lambda s: s.name))
+
+
 def evaluate(expr: sympy.Expr, columns: Mapping[sympy.Symbol, Sequence], threads: int = 2):
     """``expr`` at every row of ``columns`` (symbol -> equal-length sequences or scalars),
     as a numpy array: int64 when the formula is integer-valued, else float64.
@@ -70,11 +79,7 @@ def evaluate(expr: sympy.Expr, columns: Mapping[sympy.Symbol, Sequence], threads
     import numpy as np
 
     expr = as_expr(expr)
-    missing = expr.free_symbols - set(columns)
-    if missing:
-        names = ", ".join(sorted(s.name for s in missing))
-        raise InputError(f"give values for {names} to evaluate {expr}")
-    symbols = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
+    symbols = _symbols(expr, columns)
     arrays = [np.asarray(columns[s]) for s in symbols]
     lengths = {a.size for a in arrays if a.ndim}
     if len(lengths) > 1:
@@ -117,13 +122,9 @@ def grid(expr: sympy.Expr, axes: Mapping[sympy.Symbol, Sequence]):
     import numpy as np
 
     expr = as_expr(expr)
-    missing = expr.free_symbols - set(axes)
-    if missing:
-        names = ", ".join(sorted(s.name for s in missing))
-        raise InputError(f"give values for {names} to evaluate {expr}")
+    symbols = _symbols(expr, axes)
     order = list(axes)
     shape = [len(axes[s]) for s in order]
-    symbols = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
     arrays = []
     for s in symbols:
         dims = [1] * len(order)

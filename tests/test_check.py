@@ -13,6 +13,7 @@ from symconv.layers import REGISTRY, Conv, DepthwiseSeparable, Grouped, Pointwis
 from symconv.parse import Resolver, parse
 from symconv.symbols import D_in, D_out, H_F, H_out, K, S_H, S_W, SYMBOLS, W_F, W_out
 
+from cli_run import run as run_cli
 from test_parse import EXPRESSIONS, HOSTILE, _finite
 
 
@@ -174,9 +175,7 @@ def test_expected_for_rejects_an_unknown_quantity():
 
 # --- the command ---------------------------------------------------------------------
 def run(capsys, *argv):
-    code = main(["check", *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "check", *argv)
 
 
 def test_cli_correct(capsys):

@@ -8,17 +8,13 @@ import sys
 
 import pytest
 
-from symconv.cli import COMMANDS, FORMATS, main
+from symconv.cli import COMMANDS, FORMATS
 from symconv.layers import REGISTRY
+
+from cli_run import run
 
 EXAMPLE = ["eval", "conv", "D_in=8", "D_out=32", "W_F=5", "H_F=5", "W_in=128", "H_in=128",
            "--padding", "valid"]
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_ratio_dw_sep_prints_the_closed_form(capsys):

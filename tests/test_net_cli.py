@@ -5,18 +5,17 @@ import json
 import pytest
 import sympy
 
-from symconv.cli import main
 from symconv.net.arith import parse_arith, parse_number_value
 from symconv.net.sweep import parse_sweep, sweep
 from symconv.errors import InputError
 from symconv.net.spec import load_zoo
 from symconv.symbols import alpha
 
+from cli_run import run as run_cli
+
 
 def run(capsys, *argv):
-    code = main(["net", *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "net", *argv)
 
 
 def test_json_numeric(capsys):

@@ -14,21 +14,16 @@ import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from symconv.cli import main
 from symconv.commands.notes import generate
 from symconv.layers import REGISTRY
 from symconv.notes import example_layer
+
+from cli_run import run
 
 REPO = Path(__file__).resolve().parent.parent
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 REGENERATE = "SYMCONV_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_notes.py -k snapshot"
 HOSTILE = r"50% of {x}_1 & #2 \emph{y} $z$ ^ ~ <b>*bold*</b> [l](u) | `c`"
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

@@ -11,16 +11,11 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from symconv import render
-from symconv.cli import main
 from symconv.errors import InputError
 
+from cli_run import run
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_builtin_templates_are_found_in_the_checkout():

@@ -21,7 +21,7 @@ examples:
 
 from __future__ import annotations
 
-from ..layer_args import add_layer_options
+from ..layer_args import add_layer_options, add_notation_options
 
 QUANTITY_WORDS = ("params|macs|flops|output-size|macs-per-output-pixel "
                   "(also macs-per-output-value, weights)")
@@ -38,10 +38,7 @@ def configure(parser) -> None:
                         help="a layer name from 'symconv layers' (default: conv)")
     parser.add_argument("--quantity", required=True, metavar="Q",
                         help=f"what the formula counts: {QUANTITY_WORDS}")
-    parser.add_argument("--notation", metavar="N",
-                        help="another author's letters: mobilenet or cin-cout")
-    parser.add_argument("--alias", action="append", default=[], metavar="NAME=SYMBOL",
-                        help="read NAME as SYMBOL, e.g. --alias X=D_in (repeatable)")
+    add_notation_options(parser)
     add_layer_options(parser)
 
 

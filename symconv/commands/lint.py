@@ -18,13 +18,12 @@ examples:
 
 from __future__ import annotations
 
+from ..layer_args import add_notation_options
+
 
 def configure(parser) -> None:
     parser.add_argument("notes", metavar="NOTE.md", nargs="+", help="Markdown files to check")
-    parser.add_argument("--notation", metavar="N",
-                        help="another author's letters: mobilenet or cin-cout")
-    parser.add_argument("--alias", action="append", default=[], metavar="NAME=SYMBOL",
-                        help="read NAME as SYMBOL, e.g. --alias X=D_in (repeatable)")
+    add_notation_options(parser)
     parser.add_argument("--quiet", action="store_true",
                         help="report what is wrong only, not the notes")
 
