@@ -36,3 +36,22 @@ def test_cli_blocks_are_real_output(capsys, command, shown):
 
 def test_readme_has_cli_examples():
     assert len(SHOWN) >= 3
+
+
+# A text block of "$ symconv ..." lines, each followed by what it printed (stdout and stderr).
+SESSIONS = re.findall(r"```text\n(\$ symconv .*?)```", README, re.S)
+
+
+@pytest.mark.parametrize("session", SESSIONS)
+def test_text_sessions_are_real_output(capsys, session):
+    import shlex
+
+    for part in session.split("$ symconv ")[1:]:
+        command, _, shown = part.partition("\n")
+        main(shlex.split(command))
+        out, err = capsys.readouterr()
+        assert out + err == shown
+
+
+def test_readme_has_sessions():
+    assert SESSIONS
