@@ -9,16 +9,15 @@ from __future__ import annotations
 
 
 def net_sweep_pair(name: str, sizes):
-    from symconv.net.sweep import sweep
-    from symconv.net.spec import load_zoo
+    from symconv.net.network import Network
     from symconv.symbols import H, W
 
-    net = load_zoo(name)
+    net = Network.zoo(name)
     sizes = tuple(sizes)
     rows = net.analyse().rows  # the per-layer formulas, derived once, outside the timing
 
     def symconv_sweep():
-        return [int(r["macs"]) for r in sweep(net, ("H", "W"), sizes)]
+        return [int(r["macs"]) for r in net.sweep(("H", "W"), sizes)]
 
     def python_loop():
         return [int(sum(row.macs.xreplace({H: s, W: s}) for row in rows)) for s in sizes]

@@ -33,10 +33,10 @@ CASES = {
 
 
 def main() -> int:
-    from symconv.check import check_formula
+    from symconv.lint.check import check_formula
     from symconv.errors import InputError
     from symconv.layers import Conv
-    from symconv.parse import parse
+    from symconv.formula.parse import parse
 
     layer, worst = Conv(), 0.0
     for name, text in CASES.items():

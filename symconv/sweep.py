@@ -18,6 +18,8 @@ so results are exact while they stay below 2**63. Other quotients are float64.
 
 from __future__ import annotations
 
+import re
+from fractions import Fraction
 from functools import lru_cache
 from typing import Mapping, Sequence
 
@@ -134,3 +136,52 @@ def grid(expr: sympy.Expr, axes: Mapping[sympy.Symbol, Sequence]):
     if expr.is_integer and result.dtype.kind == "f":
         return np.rint(result).astype(np.int64)
     return result
+
+
+# --- a range of points and its values ------------------------------------------------
+
+MAX_POINTS = 100_000
+_SWEEP = re.compile(r"^(?P<names>[A-Za-z_]+(?:=[A-Za-z_]+)*)=(?P<start>[0-9.]+)\.\.(?P<stop>[0-9.]+)"
+                    r"(?::(?P<step>[0-9.]+))?$")
+
+
+def parse_sweep(text: str, names_allowed=("C", "H", "W", "alpha")) -> tuple[tuple[str, ...], tuple]:
+    """``"H=W=96..512:32"`` -> ``(("H", "W"), (96, 128, ..., 512))``; the stop is included.
+
+    >>> parse_sweep("H=W=96..160:32")
+    (('H', 'W'), (96, 128, 160))
+    """
+    match = _SWEEP.match(text.replace(" ", ""))
+    if not match:
+        raise InputError(f"--sweep takes NAME[=NAME...]=START..STOP[:STEP], e.g. H=W=96..512:32, "
+                         f"not {text!r}")
+    names = tuple(match.group("names").split("="))
+    for name in names:
+        if name not in names_allowed:
+            raise InputError(f"--sweep: unknown name {name!r}; use {', '.join(names_allowed)}")
+    try:
+        start, stop = Fraction(match.group("start")), Fraction(match.group("stop"))
+        step = Fraction(match.group("step") or "1")
+    except ValueError:
+        raise InputError(f"--sweep: bad number in {text!r}") from None
+    if step <= 0 or start <= 0 or stop < start:
+        raise InputError(f"--sweep: need 0 < START <= STOP and STEP > 0, not {text!r}")
+    count = int((stop - start) / step) + 1
+    if count > MAX_POINTS:
+        raise InputError(f"--sweep: {count} points is more than {MAX_POINTS}; use a larger step")
+    values = tuple(start + k * step for k in range(count))
+    return names, tuple(int(v) if v.denominator == 1 else v for v in values)
+
+
+def evaluate_points(expr: sympy.Expr, symbols: list, points: tuple) -> list:
+    """``expr`` at every point, each point giving every symbol in ``symbols`` the same value;
+    sympy integers (exact rationals where the values are not whole)."""
+    if not expr.free_symbols & set(symbols):
+        exact = expr.xreplace({s: sympy.Rational(points[0]) for s in symbols})
+        return [exact] * len(points)
+    column = [float(p) if isinstance(p, Fraction) else p for p in points]
+    result = evaluate(expr, {s: column for s in symbols})
+    if result.dtype.kind in "iu":
+        return [sympy.Integer(int(v)) for v in result.tolist()]
+    # not whole numbers (fractional channel counts): exact arithmetic says what they are
+    return [expr.xreplace({s: sympy.Rational(p) for s in symbols}) for p in points]

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from symconv import cache
+from symconv.cli import cache
 from symconv.cli import main
 
 

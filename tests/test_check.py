@@ -7,10 +7,10 @@ import pytest
 import sympy
 from hypothesis import HealthCheck, assume, given, settings
 
-from symconv.check import QUANTITIES, agreement, check_formula, compare, expected_for
+from symconv.lint.check import QUANTITIES, agreement, check_formula, compare, expected_for
 from symconv.cli import main
 from symconv.layers import REGISTRY, Conv, DepthwiseSeparable, Grouped, Pointwise
-from symconv.parse import Resolver, parse
+from symconv.formula.parse import Resolver, parse
 from symconv.symbols import D_in, D_out, H_F, H_out, K, S_H, S_W, SYMBOLS, W_F, W_out
 
 from cli_run import run as run_cli

@@ -139,7 +139,7 @@ def test_help_does_not_import_sympy():
 
 
 def test_console_script_module_runs():
-    out = subprocess.run([sys.executable, "-m", "symconv.cli", "ratio", "--dw-sep"],
+    out = subprocess.run([sys.executable, "-m", "symconv", "ratio", "--dw-sep"],
                          capture_output=True, text=True)
     assert out.returncode == 0 and "ratio" in out.stdout
 

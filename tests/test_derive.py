@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from symconv.derive import (Derivation, DerivationError, Step, Term, macs_derivation,
+from symconv.notes.derive import (Derivation, DerivationError, Step, Term, macs_derivation,
                             params_derivation, ratio_derivation)
 from symconv.engine import canonical
 from symconv.layers import REGISTRY, Conv, DepthwiseSeparable

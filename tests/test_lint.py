@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from symconv.cli import main
-from symconv.lint import lint_file, lint_text
-from symconv.notescan import detect_kind, read_example, scan
+from symconv.lint.note import lint_file, lint_text
+from symconv.lint.scan import detect_kind, read_example, scan
 
 NOTES = Path(__file__).parent / "notes"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -352,7 +352,7 @@ def test_definitions_the_example_does_not_state_are_not_checked():
 
 
 def test_a_line_of_many_formulas_is_capped():
-    from symconv.notescan import MAX_PER_LINE
+    from symconv.lint.scan import MAX_PER_LINE
 
     result = lint_text("# Convolution\n" + "$1 = 2$ " * (MAX_PER_LINE + 50) + "\n")
     assert result.wrong == MAX_PER_LINE

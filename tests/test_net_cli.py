@@ -6,12 +6,14 @@ import pytest
 import sympy
 
 from symconv.net.arith import parse_arith, parse_number_value
-from symconv.net.sweep import parse_sweep, sweep
 from symconv.errors import InputError
-from symconv.net.spec import load_zoo
+from symconv.net.network import Network
+from symconv.sweep import parse_sweep
 from symconv.symbols import alpha
 
 from cli_run import run as run_cli
+
+sweep = Network.sweep
 
 
 def run(capsys, *argv):
@@ -76,7 +78,7 @@ def test_sweep_equals_one_analysis_per_point(capsys):
     assert code == 0
     rows = json.loads(out)["rows"]
     assert [r["H"] for r in rows] == list(range(96, 513, 32))
-    net = load_zoo("resnet-50")
+    net = Network.zoo("resnet-50")
     for r in rows[::5]:
         total = net.analyse({"H": r["H"], "W": r["W"]}).total
         assert r["macs"] == total["macs"] and r["params"] == total["params"]
@@ -91,7 +93,7 @@ def test_sweep_text_and_alpha(capsys):
 
 
 def test_sweep_non_divisible_sizes_use_the_floor_formula():
-    net = load_zoo("mobilenet-v1")
+    net = Network.zoo("mobilenet-v1")
     names, points = parse_sweep("H=W=97..101")
     rows = sweep(net, names, points, {"alpha": 1})
     for row in rows:
@@ -197,7 +199,7 @@ def test_latex_output_compiles_with_pdflatex(capsys, tmp_path):
 
 
 def test_sweep_beyond_64_bit_integers_stays_exact():
-    net = load_zoo("vgg-16")
+    net = Network.zoo("vgg-16")
     rows = sweep(net, ("H", "W"), (10**8, 10**8 + 32, 10**8 + 64), {}, True)
     for row in rows:
         assert row["macs"] == net.analyse({"H": row["H"], "W": row["W"]}).total["macs"]

@@ -6,8 +6,9 @@ import pytest
 import symconv
 from symconv.errors import InputError
 from symconv.net.network import Concat, LayerSpec, Network, Residual, Sequence, layer
-from symconv.net.spec import parse_spec
 from symconv.symbols import H, W, alpha
+
+parse_spec = Network.from_spec_text
 
 # --- hand-counted small networks ---------------------------------------------------------
 

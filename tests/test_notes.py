@@ -14,9 +14,9 @@ import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from symconv.commands.notes import generate
+from symconv.cli.commands.notes import generate
 from symconv.layers import REGISTRY
-from symconv.notes import example_layer
+from symconv.notes.content import example_layer
 
 from cli_run import run
 
@@ -274,7 +274,7 @@ def test_a_failing_render_leaves_the_old_files_intact(capsys, tmp_path):
 
 def test_a_failing_write_leaves_the_old_file_and_no_temporary(capsys, tmp_path, monkeypatch):
     assert run(capsys, "notes", "-o", str(tmp_path), "--layers", "conv")[0] == 0
-    from symconv import notefiles
+    from symconv.notes import files as notefiles
 
     old = (tmp_path / "conv.md").read_bytes()
     files = generate("markdown", "conv", title="Another title")
@@ -345,7 +345,7 @@ def test_a_wheel_installed_in_a_fresh_venv_renders_notes(tmp_path):
                     "--force-reinstall", str(wheel)], check=True, timeout=300)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    where = subprocess.run([str(python), "-c", "import symconv.render as r; "
+    where = subprocess.run([str(python), "-c", "import symconv.notes.render as r; "
                             "print(r.builtin_template_dir())"], cwd=elsewhere, check=True,
                            capture_output=True, text=True).stdout.strip()
     assert where.startswith(str(venv)) and where.endswith("symconv/templates")

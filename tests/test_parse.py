@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from symconv.errors import InputError
-from symconv.parse import (MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, NOTATIONS, Resolver,
+from symconv.formula.parse import (MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, NOTATIONS, Resolver,
                            expansion_size, parse, parse_aliases)
 from symconv.symbols import (D_in, D_out, H_F, H_in, H_out, K, S_W, SYMBOLS, W_F, W_in, W_out,
                              alpha, g)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from symconv import render
+from symconv.notes import render
 from symconv.errors import InputError
 
 from cli_run import run
@@ -80,7 +80,7 @@ def test_a_user_template_directory_overrides_one_template_and_keeps_the_rest(tmp
 
 
 def _conv_context():
-    from symconv.notes import layer_context
+    from symconv.notes.content import layer_context
 
     return {**layer_context("conv"), "notes": ["conv"]}
 

@@ -4,7 +4,10 @@ import pytest
 import sympy
 
 from symconv.net.network import Network
-from symconv.net.spec import load_zoo, zoo_names
+from symconv.net.network import Network
+from symconv.net.spec import zoo_names
+
+load_zoo = Network.zoo
 from symconv.symbols import H, W, alpha
 
 AT_224 = {"H": 224, "W": 224}

@@ -31,15 +31,19 @@ import sympy
 
 from ..errors import InputError
 from ..layers import Shape
+from ..sweep import evaluate_points
 from ..symbols import SYMBOLS
+from . import spec
 from .nodes import NETWORK_OPS, Concat, LayerSpec, Residual, Row, Sequence, layer
 from .propagate import _Walker, count_rows
 
 __all__ = ["Network", "Analysis", "LayerSpec", "Sequence", "Residual", "Concat", "Row", "layer",
-           "NETWORK_OPS", "NETWORK_NAMES", "TOTALS"]
+           "NETWORK_OPS", "NETWORK_NAMES", "SWEEP_KEYS", "TOTALS"]
 
 #: Names a network's values may set (``H=224 alpha=0.5``).
 NETWORK_NAMES = ("C", "H", "W", "alpha")
+#: the totals a sweep reports at every point.
+SWEEP_KEYS = ("params", "weights", "bn_buffers", "macs", "flops")
 #: Keys of :attr:`Analysis.total`, with what each one counts.
 TOTALS = {
     "params": "every trainable parameter as PyTorch counts them: weights + biases + BN scale and shift",
@@ -107,23 +111,27 @@ class Network:
     @classmethod
     def from_toml(cls, path) -> "Network":
         """Read a spec file (see :mod:`symconv.net.spec`)."""
-        from .spec import load_spec
-
-        return load_spec(path)
+        return cls(**spec.read_file(path))
 
     @classmethod
     def from_dict(cls, data: dict) -> "Network":
         """Build from spec data already in Python (the TOML file's keys), e.g. read from JSON."""
-        from .spec import from_data
-
-        return from_data(data)
+        return cls(**spec.read_data(data))
 
     @classmethod
     def zoo(cls, name: str) -> "Network":
         """A built-in network by name: ``Network.zoo("resnet-50")``."""
-        from .spec import load_zoo
+        return cls(**spec.read_zoo(name))
 
-        return load_zoo(name)
+    @classmethod
+    def from_spec_text(cls, text: str, source: str = "<spec>") -> "Network":
+        """Read the text of a TOML spec; errors name ``source`` and the place."""
+        return cls(**spec.read_text(text, source))
+
+    @classmethod
+    def resolve(cls, name_or_path: str) -> "Network":
+        """A spec file's path, or the name of a built-in network."""
+        return cls(**spec.read(name_or_path))
 
     def analyse(self, values: dict | None = None, assume_divisible: bool | None = None) -> Analysis:
         """Propagate shapes and count; ``values`` maps ``H``, ``W``, ``C``, ``alpha`` to numbers."""
@@ -172,6 +180,50 @@ class Network:
             except InputError as error:
                 raise InputError(f"{self.name} input: {error}") from None
         return Shape(sizes[2], sizes[1], sizes[0])
+
+    def sweep(self, names: tuple, points: tuple, values: dict | None = None,
+              assume_divisible: bool | None = None) -> list[dict]:
+        """One dict per point: the swept values and the totals (:data:`SWEEP_KEYS`), from the
+        one derived formula, evaluated with :func:`symconv.sweep.evaluate_points`.
+
+        >>> net = Network([layer("conv", D_out=4, K=3, padding=1, stride=2)])
+        >>> [p["macs"] for p in net.sweep(("H", "W"), (8, 16))]
+        [1728, 6912]
+        """
+        values = dict(values or {})
+        clash = sorted(set(values) & set(names))
+        if clash:
+            raise InputError(f"{clash[0]} is both swept and given a value; drop one")
+        # Build the network at the extreme points first: a layer that cannot exist there is an error.
+        for point in (points[0], points[-1]):
+            self.analyse({**values, **{n: point for n in names}})
+        analysis = self.analyse(values, assume_divisible)
+        if analysis.divisible:
+            strides = {"W": analysis.total_stride[0], "H": analysis.total_stride[1]}
+            for name in names:
+                bad = [p for p in points if name in strides and p % strides[name] != 0]
+                if bad:
+                    raise InputError(f"--assume-divisible: {name}={bad[0]} is not a multiple of the "
+                                     f"total stride {strides[name]}; sweep multiples of it or drop "
+                                     "--assume-divisible (the exact formula keeps its floors)")
+        symbols = [SYMBOLS[n] for n in names]
+        columns = {key: evaluate_points(analysis.total[key], symbols, points) for key in SWEEP_KEYS}
+        for key in SWEEP_KEYS:  # the vectorised result must equal exact arithmetic at both ends
+            expr = analysis.total[key]
+            ends = [expr.xreplace({s: sympy.Rational(points[i]) for s in symbols})
+                    for i in (0, len(points) - 1)]
+            if [columns[key][0], columns[key][-1]] != ends:  # e.g. beyond 64-bit integers: exact
+                columns[key] = [expr.xreplace({s: sympy.Rational(p) for s in symbols}) for p in points]
+        rows = []
+        for i, point in enumerate(points):
+            row = {n: point for n in names}
+            row.update({key: columns[key][i] for key in SWEEP_KEYS})
+            for key in ("params", "macs"):
+                if not (row[key].is_Integer if isinstance(row[key], sympy.Basic) else True):
+                    raise InputError(f"--sweep: at {names[0]}={point} the {key} are not a whole "
+                                     f"number ({row[key]}): channel counts there are fractional")
+            rows.append(row)
+        return rows
 
 
 def _map_shape(shape: Shape, mapping: dict) -> Shape:

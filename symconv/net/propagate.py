@@ -21,7 +21,7 @@ from typing import Iterable
 import sympy
 
 from ..errors import InputError
-from ..layers import Dense, GlobalAvgPool, Shape, TransposedConv, layer_class
+from ..layers import REGISTRY, Dense, GlobalAvgPool, Shape, TransposedConv, layer_class
 from ..symbols import as_expr
 from .nodes import _MAX_NESTING, NETWORK_OPS, Concat, LayerSpec, Residual, Row, Sequence
 
@@ -261,6 +261,4 @@ def count_rows(nodes, depth: int = 0) -> int:
 
 
 def _layer_names():
-    from ..layers import REGISTRY
-
     return list(REGISTRY)

@@ -17,6 +17,7 @@ import json
 
 import sympy
 
+from ..printing import as_json_value, math_number, pretty_form
 from .network import TOTALS, Analysis
 
 _LABELS = {"params": "params", "weights": "weights", "biases": "biases", "bn_affine": "BN affine",
@@ -99,7 +100,6 @@ def _pretty_lines(value) -> tuple[list[str], int]:
     """sympy's unicode picture of ``value`` and the index of its baseline."""
     if value.is_number:
         return [_num(value)], 0
-    from ..output import pretty_form
 
     picture = pretty_form(value)
     lines = str(picture).split("\n")
@@ -124,15 +124,14 @@ def render_text(analysis: Analysis, table: bool = True) -> str:
 
 
 def _tex(value) -> str:
-    from ..render import math_number
-
     if isinstance(value, sympy.Basic) and value.is_Integer:
         return math_number(value)
     return sympy.latex(value)
 
 
-def _template_context(analysis: Analysis, table: bool) -> dict:
-    """Plain strings for the notes' templates (``templates/network.*.j2``)."""
+def template_context(analysis: Analysis, table: bool = True) -> dict:
+    """Plain strings for the notes' templates (``templates/network.*.j2``); rendered by
+    :func:`symconv.notes.snippets.render_network`."""
     rows = [{"label": row.label, "type": row.type,
              "output": _tex_shape(row.output),
              "params": _tex(row.params), "macs": _tex(row.macs),
@@ -143,18 +142,9 @@ def _template_context(analysis: Analysis, table: bool) -> dict:
     return {"heading": heading(analysis), "rows": rows, "totals": totals, "notes": _notes(analysis)}
 
 
-def render_template(analysis: Analysis, fmt: str, table: bool = True) -> str:
-    """Markdown or LaTeX, through the notes' templates (``templates/network.*.j2``)."""
-    from ..render import render as render_named
-
-    return render_named("network", fmt, _template_context(analysis, table)).rstrip("\n")
-
-
 def to_json(analysis: Analysis) -> dict:
     """``{"network", "input", "values", "layers": [...], "total": {...}}``; values are ints or
     ``{"expr", "latex"}``."""
-    from ..output import as_json_value
-
     def shape(s):
         return {"width": as_json_value(s.width), "height": as_json_value(s.height),
                 "channels": as_json_value(s.channels)}
@@ -177,7 +167,7 @@ def to_json(analysis: Analysis) -> dict:
 
 
 def render(analysis: Analysis, fmt: str, table: bool = True) -> str:
-    """The analysis in ``text``, ``markdown``, ``latex`` or ``json``."""
+    """The analysis in ``text`` or ``json`` (Markdown and LaTeX: the notes' templates)."""
     if fmt == "json":
         data = to_json(analysis)
         if not table:
@@ -185,4 +175,4 @@ def render(analysis: Analysis, fmt: str, table: bool = True) -> str:
         return json.dumps(data, indent=2)
     if fmt == "text":
         return render_text(analysis, table)
-    return render_template(analysis, fmt, table)
+    raise ValueError(f"{fmt}: use symconv.notes.snippets.render_network")

@@ -36,8 +36,10 @@ table numbers its rows: ``layers[3] (residual).body[1] (conv)`` is row ``3.1``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from fractions import Fraction
+from importlib import resources
 from pathlib import Path
 
 import sympy
@@ -45,7 +47,7 @@ import sympy
 from ..errors import InputError
 from ..symbols import SYMBOLS
 from .arith import parse_arith
-from .network import Concat, LayerSpec, Network, Residual, Sequence
+from .nodes import Concat, LayerSpec, Residual, Sequence
 
 _TOP_KEYS = {"name", "description", "source", "input", "blocks", "layers"}
 _INPUT_KEYS = {"C", "H", "W", "assume_divisible"}
@@ -65,8 +67,9 @@ def _toml():
     return tomllib
 
 
-def parse_spec(text: str, source: str = "<spec>") -> Network:
-    """A :class:`Network` from the text of a TOML spec; errors name ``source`` and the place."""
+def read_text(text: str, source: str = "<spec>") -> dict:
+    """The :class:`~symconv.net.network.Network` arguments a TOML spec's text gives; errors
+    name ``source`` and the place."""
     tomllib = _toml()
     try:
         data = tomllib.loads(text)
@@ -80,11 +83,11 @@ def parse_spec(text: str, source: str = "<spec>") -> Network:
         raise InputError(f"{source}: TOML syntax error: {message}") from None
     except RecursionError:
         raise InputError(f"{source}: arrays or tables nest too deeply to read") from None
-    return from_data(data, source)
+    return read_data(data, source)
 
 
-def from_data(data: dict, source: str = "<data>") -> Network:
-    """A :class:`Network` from already-parsed spec data (the same keys as the TOML file)."""
+def read_data(data: dict, source: str = "<data>") -> dict:
+    """The network's arguments from already-parsed spec data (the TOML file's keys)."""
     if not isinstance(data, dict):
         raise InputError(f"{source}: a spec is a table (dict), not {type(data).__name__}")
     try:
@@ -93,40 +96,36 @@ def from_data(data: dict, source: str = "<data>") -> Network:
         raise InputError(f"{source}: blocks nest too deeply (a chain of blocks using blocks)") from None
 
 
-def load_spec(path) -> Network:
-    """Read a spec file."""
+def read_file(path) -> dict:
+    """The network's arguments from a spec file."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"cannot read {path}: {error}") from None
-    return parse_spec(text, str(path))
+    return read_text(text, str(path))
 
 
 def zoo_names() -> list[str]:
     """The built-in networks, by name."""
-    from importlib import resources
-
-    return sorted(p.name[:-5] for p in resources.files("symconv.zoo").iterdir()
+    return sorted(p.name[:-5] for p in resources.files("symconv.net.zoo").iterdir()
                   if p.name.endswith(".toml"))
 
 
-def load_zoo(name: str) -> Network:
-    """A built-in network: ``mobilenet-v1``, ``resnet-50``, ``vgg-16``."""
-    from importlib import resources
-
+def read_zoo(name: str) -> dict:
+    """A built-in network's arguments: ``mobilenet-v1``, ``resnet-50``, ``vgg-16``."""
     if name not in zoo_names():
         raise InputError(f"no built-in network {name!r}; built-in: {', '.join(zoo_names())}")
-    text = resources.files("symconv.zoo").joinpath(f"{name}.toml").read_text(encoding="utf-8")
-    return parse_spec(text, f"zoo/{name}.toml")
+    text = resources.files("symconv.net.zoo").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return read_text(text, f"zoo/{name}.toml")
 
 
-def resolve(spec: str) -> Network:
+def read(spec: str) -> dict:
     """A spec file's path, or the name of a built-in network."""
     if Path(spec).is_file():
-        return load_spec(spec)
+        return read_file(spec)
     if spec in zoo_names():
-        return load_zoo(spec)
+        return read_zoo(spec)
     raise InputError(f"{spec!r} is neither a spec file nor a built-in network; "
                      f"built-in: {', '.join(zoo_names())}")
 
@@ -143,7 +142,7 @@ class _Reader:
     def fail(self, where: str, message: str):
         raise InputError(f"{self.source}: {where}: {message}")
 
-    def network(self) -> Network:
+    def network(self) -> dict:
         data = self.data
         unknown = sorted(set(data) - _TOP_KEYS)
         if unknown:
@@ -177,8 +176,8 @@ class _Reader:
             self.fail("layers", "the network has no layers; add [[layers]] entries")
         nodes = self.node_list(layers, "layers", self.names({}))
         name = data.get("name", Path(self.source).stem)
-        return Network(nodes, C=sizes["C"], H=sizes["H"], W=sizes["W"], name=str(name),
-                       description=str(data.get("description", "")), assume_divisible=divisible)
+        return dict(layers=nodes, C=sizes["C"], H=sizes["H"], W=sizes["W"], name=str(name),
+                    description=str(data.get("description", "")), assume_divisible=divisible)
 
     @staticmethod
     def names(params: dict) -> dict:
@@ -310,6 +309,4 @@ class _Reader:
 
 
 def _with(node, name, repeat):
-    import dataclasses
-
     return dataclasses.replace(node, name=name, repeat=repeat)

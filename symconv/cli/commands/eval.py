@@ -11,7 +11,7 @@ example:
 
 from __future__ import annotations
 
-from ..layer_args import add_layer_options
+from ..options import add_layer_options
 
 
 def configure(parser) -> None:
@@ -32,9 +32,9 @@ def _human(n: int) -> str:
 def run(args) -> int:
     import dataclasses
 
-    from ..layer_args import layer_from_args, parse_assignments
-    from ..output import render
-    from .show import quantity_report
+    from ..options import layer_from_args, parse_assignments
+    from ...printing import render
+    from ...layers.summary import quantity_report
 
     layer = layer_from_args(args.layer, args, parse_assignments(args.values))
     report = quantity_report(layer)

@@ -24,8 +24,8 @@ symconv.errors.InputError: parse error at column 8: unmatched '('
 Limits on length, nesting, exponents (also after equal factors collect), the
 expanded size, common denominators, floors and number size (:data:`MAX_LENGTH`
 and its neighbours) keep parsing and checking any input under a second
-(``benchmarks/parse_limits.py``). Names: :mod:`symconv.notation`; tokens:
-:mod:`symconv.lexer`.
+(``benchmarks/parse_limits.py``). Names: :mod:`symconv.formula.notation`; tokens:
+:mod:`symconv.formula.lexer`.
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ import math
 
 import sympy
 
-from .errors import InputError
+from ..errors import InputError
 from .lexer import _OPEN, Token, _error, tokenize
 from .notation import NOTATIONS, Resolver, parse_aliases
-from .symbols import SYMBOLS
+from ..symbols import SYMBOLS
 
 __all__ = ["parse", "expansion_size", "Resolver", "NOTATIONS", "parse_aliases"]
 

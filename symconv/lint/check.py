@@ -7,7 +7,7 @@ a monomial, a small counterexample, and the condition under which they agree.
 quantity, in the symbols the formula uses.
 
 >>> from symconv.layers import Conv
->>> from symconv.parse import parse
+>>> from symconv.formula.parse import parse
 >>> r = check_formula(parse("D_out W_F H_F D_in"), Conv(), "params")
 >>> r.verdict, r.difference, r.hints
 ('wrong', -D_out, ('the bias term D_out is missing',))
@@ -25,9 +25,10 @@ from typing import Callable
 
 import sympy
 
-from .engine import as_expr, assignments, canonical, counterexample, is_monomial
-from .errors import InputError
-from .symbols import SYMBOLS, H_F, H_in, H_out, K, W_F, W_in, W_out, D_out
+from ..engine import as_expr, assignments, canonical, counterexample, is_monomial
+from ..errors import InputError
+from ..printing import as_json_value
+from ..symbols import H_F, SYMBOLS, W_F, D_out, H_in, H_out, K, W_in, W_out
 
 QUANTITIES = ("params", "macs", "flops", "output-size", "macs-per-output-pixel",
               "macs-per-output-value", "weights")
@@ -74,8 +75,6 @@ class CheckResult:
         return self.verdict == "correct"
 
     def to_json(self) -> dict:
-        from .output import as_json_value
-
         ce = None
         if self.counterexample is not None:
             ce = {"values": dict(self.counterexample),
@@ -114,8 +113,6 @@ class CheckResult:
 
 
 def _expr_json(e) -> dict | int:
-    from .output import as_json_value
-
     return as_json_value(e)
 
 

@@ -13,8 +13,8 @@ def configure(parser) -> None:
 
 
 def run(args) -> int:
-    from ..layers import REGISTRY
-    from ..output import Report, render
+    from ...layers import REGISTRY
+    from ...printing import Report, render
 
     report = Report("symconv layer catalog (details: symconv show LAYER)")
     catalog = []
@@ -37,6 +37,6 @@ def run(args) -> int:
 
 
 def _symbol_order(name: str) -> int:
-    from ..symbols import MEANINGS
+    from ...symbols import MEANINGS
 
     return list(MEANINGS).index(name)

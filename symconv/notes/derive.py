@@ -24,8 +24,15 @@ from dataclasses import dataclass
 
 import sympy
 
-from .engine import canonical, equivalent
-from .layers import Conv, Depthwise, DepthwiseSeparable, Layer, Pointwise, TransposedConv
+from ..engine import canonical, equivalent, ratio
+from ..layers import (
+    Conv,
+    Depthwise,
+    DepthwiseSeparable,
+    Layer,
+    Pointwise,
+    TransposedConv,
+)
 
 
 class DerivationError(AssertionError):
@@ -154,8 +161,6 @@ def macs_derivation(layer: Layer) -> Derivation | None:
 
 def ratio_derivation(a: Layer, b: Layer, quantity: str = "macs") -> Derivation:
     """``quantity(a) / quantity(b)`` simplified step by step (for dw-sep: per part, then cancelled)."""
-    from .engine import ratio
-
     result = ratio(a, b, quantity)
     num, den = result.numerator, result.denominator
     label = {"macs": "MACs", "params": "params", "flops": "FLOPs"}[quantity]

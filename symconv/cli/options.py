@@ -8,17 +8,8 @@ only when a layer is built, so declaring the options stays cheap.
 from __future__ import annotations
 
 import argparse
-import re
 
-from .errors import InputError
-
-_INT = re.compile(r"^[0-9][0-9_,]*$")
-#: the layer options, as dataclass fields (``--depth-multiplier`` is ``depth_multiplier``).
-OPTION_NAMES = ("stride", "padding", "dilation", "groups", "bias", "depth_multiplier",
-                "output_padding")
-#: per-axis option -> (width symbol, height symbol) that the bare letter stands for.
-_AXIS_LETTERS = {"stride": ("S", "S_W", "S_H"), "padding": ("P", "P_W", "P_H"),
-                 "dilation": ("d", "d_W", "d_H")}
+from ..errors import InputError
 
 
 def add_layer_options(parser: argparse.ArgumentParser) -> None:
@@ -49,42 +40,10 @@ def add_notation_options(parser: argparse.ArgumentParser) -> None:
                         help="read NAME as SYMBOL, e.g. --alias X=D_in (repeatable)")
 
 
-def parse_number(text: str, name: str) -> int:
-    """A whole number written as digits, optionally grouped with ``,`` or ``_``."""
-    text = text.strip()
-    if text.startswith("-") and _INT.match(text[1:]):
-        raise InputError(f"{name} must be a positive whole number, not {text}")
-    if not _INT.match(text):
-        raise InputError(f"{name} must be a whole number, not {text!r}")
-    return int(text.replace(",", "").replace("_", ""))
-
-
-def _option_value(option: str, text: str):
-    """One option's value: number, symbol, padding word, or a ``W,H`` pair of those."""
-    from .symbols import lookup
-
-    if option in _AXIS_LETTERS and text == _AXIS_LETTERS[option][0]:
-        _, w, h = _AXIS_LETTERS[option]
-        return lookup(w), lookup(h)
-    if option == "padding" and text in ("valid", "same", "full"):
-        return text
-    if "," in text and option in _AXIS_LETTERS:
-        parts = text.split(",")
-        if len(parts) != 2:
-            raise InputError(f"--{option} takes one value or WIDTH,HEIGHT, not {text!r}")
-        return tuple(_option_value(option, p.strip()) for p in parts)
-    if text[:1].isdigit() or text[:1] == "-":
-        return parse_number(text, option.replace("_", " "))
-    try:
-        return lookup(text)
-    except InputError:
-        raise InputError(f"--{option.replace('_', '-')} must be a whole number or a symbol "
-                         f"name, not {text!r}") from None
-
-
 def parse_assignments(items: list[str]) -> dict[str, int | str]:
     """``["D_in=8", "padding=valid"]`` -> ``{"D_in": 8, "padding": "valid"}`` (canonical names)."""
-    from .symbols import ALIASES
+    from ..layers.options import OPTION_NAMES, parse_number  # sympy: not at --help time
+    from ..symbols import ALIASES
 
     out: dict[str, int | str] = {}
     for item in items:
@@ -113,7 +72,8 @@ def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = N
     options for two layers, as in ``ratio``), left out."""
     import dataclasses
 
-    from .layers import layer_class
+    from ..layers import layer_class  # sympy: not at --help time
+    from ..layers.options import OPTION_NAMES, option_value, parse_bool
 
     cls = layer_class(name)
     fields = {f.name for f in dataclasses.fields(cls)}
@@ -131,9 +91,9 @@ def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = N
                 continue
             raise InputError(f"{name} has no {option.replace('_', ' ')} option")
         if option == "bias":
-            kwargs["bias"] = text if isinstance(text, bool) else _parse_bool(text)
+            kwargs["bias"] = text if isinstance(text, bool) else parse_bool(text)
         else:
-            kwargs[option] = _option_value(option, str(text))
+            kwargs[option] = option_value(option, str(text))
     if "K" in values:
         side = values.pop("K")
         values.setdefault("W_F", side)
@@ -146,12 +106,3 @@ def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = N
             raise InputError(f"{name} has no size {size}{hint}; its sizes are {known}")
         kwargs[size] = number
     return cls(**kwargs)
-
-
-def _parse_bool(text: str) -> bool:
-    lowered = text.lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise InputError(f"bias must be on or off, not {text!r}")

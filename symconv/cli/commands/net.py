@@ -36,9 +36,9 @@ def configure(parser) -> None:
 
 
 def _values(items: list[str]) -> dict:
-    from ..errors import InputError
-    from ..net.arith import parse_number_value
-    from ..net.network import NETWORK_NAMES
+    from ...errors import InputError
+    from ...net.arith import parse_number_value
+    from ...net.network import NETWORK_NAMES
 
     out = {}
     for item in items:
@@ -55,9 +55,10 @@ def _values(items: list[str]) -> dict:
 def _list(fmt: str) -> int:
     import json
 
-    from ..net.spec import load_zoo, zoo_names
+    from ...net.network import Network
+    from ...net.spec import zoo_names
 
-    nets = [(name, load_zoo(name).description) for name in zoo_names()]
+    nets = [(name, Network.zoo(name).description) for name in zoo_names()]
     if fmt == "json":
         print(json.dumps({"networks": [{"name": n, "description": d} for n, d in nets]}, indent=2))
     else:
@@ -80,11 +81,12 @@ def _point(value, json: bool = False):
 def _sweep_output(net, text: str, values: dict, divisible, fmt: str) -> str:
     import json
 
-    from ..net.sweep import KEYS, parse_sweep, sweep
-    from ..output import as_json_value
+    from ...net.network import NETWORK_NAMES, SWEEP_KEYS as KEYS
+    from ...sweep import parse_sweep
+    from ...printing import as_json_value
 
-    names, points = parse_sweep(text)
-    rows = sweep(net, names, points, values, divisible)
+    names, points = parse_sweep(text, NETWORK_NAMES)
+    rows = net.sweep(names, points, values, divisible)
     if fmt == "json":
         return json.dumps({"network": net.name, "values": {k: as_json_value(v) for k, v in values.items()},
                            "sweep": list(names),
@@ -114,19 +116,24 @@ def _sweep_output(net, text: str, values: dict, divisible, fmt: str) -> str:
 
 
 def run(args) -> int:
-    from ..errors import InputError
-    from ..net.report import render
-    from ..net.spec import resolve
+    from ...errors import InputError
+    from ...net.report import render
+    from ...net.network import Network
 
     if args.list:
         return _list(args.format)
     if not args.spec:
         raise InputError("give a spec file or a built-in network name (symconv net --list)")
-    net = resolve(args.spec)
+    net = Network.resolve(args.spec)
     values = _values(args.values)
     if args.sweep:
         print(_sweep_output(net, args.sweep, values, args.assume_divisible, args.format))
         return 0
     analysis = net.analyse(values, args.assume_divisible)
+    if args.format in ("markdown", "latex"):
+        from ...notes.snippets import render_network  # Jinja2: only for these formats
+
+        print(render_network(analysis, args.format, table=not args.totals))
+        return 0
     print(render(analysis, args.format, table=not args.totals))
     return 0

@@ -1,29 +1,17 @@
-"""A layer's parameter count, MACs, FLOPs and output size, as formulas.
+"""A layer in words and a :class:`~symconv.printing.Report` of its four quantities.
 
-One MAC is one multiply-accumulate of a weight with an input value (batch 1);
-FLOPs = 2 x MACs; params count weights and biases (bias on by default).
-
-examples:
-  symconv show conv
-  symconv show conv --stride S --padding P --dilation d
-  symconv show dw-sep --no-bias --format latex
-  symconv show depthwise --depth-multiplier m
+Shared by ``symconv show``/``eval`` and the course notes, so both label every figure
+with what it counts.
 """
 
 from __future__ import annotations
 
-from ..layer_args import add_layer_options
-
-
-def configure(parser) -> None:
-    parser.add_argument("layer", metavar="LAYER", help="a layer name from 'symconv layers'")
-    add_layer_options(parser)
+from ..printing import Report
+from .options import OPTION_NAMES
 
 
 def describe(layer) -> str:
     """The layer's name, summary and options, in one line."""
-    from ..layer_args import OPTION_NAMES
-
     parts = []
     for option in OPTION_NAMES:
         if option != "bias" and hasattr(layer, option):
@@ -39,8 +27,6 @@ def describe(layer) -> str:
 
 def quantity_report(layer):
     """Output size, params, MACs and FLOPs of a layer, labelled with what each counts."""
-    from ..output import Report
-
     report = Report(describe(layer))
     out = layer.output_size
     report.add("output_size", "output size (W_out × H_out × D_out)", out)
@@ -62,17 +48,3 @@ def _params_note(layer) -> str:
     if layer.biases == 0:
         return "weights only, no bias"
     return f"weights {layer.weights} + biases {layer.biases}"
-
-
-def run(args) -> int:
-    from ..layer_args import layer_from_args
-    from ..output import render
-
-    layer = layer_from_args(args.layer, args)
-    if args.format in ("markdown", "latex"):  # the notes' own template (templates/quantities.*)
-        from ..render import render_report
-
-        print(render_report(quantity_report(layer), args.format))
-        return 0
-    print(render(quantity_report(layer), args.format))
-    return 0

@@ -17,8 +17,8 @@ from __future__ import annotations
 import difflib
 import re
 
-from .errors import InputError
-from .symbols import ALIASES, SYMBOLS
+from ..errors import InputError
+from ..symbols import ALIASES, SYMBOLS
 
 #: notation -> (spelling -> canonical name, identifications the notation implies).
 NOTATIONS: dict[str, tuple[dict[str, str], dict[str, str]]] = {

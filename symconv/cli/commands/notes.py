@@ -35,16 +35,16 @@ def configure(parser) -> None:
 
 def generate(fmt: str, layers: str | None = None, template_dirs=(), title: str | None = None):
     """The marked files of a note set, ``{filename: text}`` (nothing written)."""
-    from ..notefiles import with_marker
-    from ..notes import DEFAULT_TITLE, render_notes, select
+    from ...notes.files import with_marker
+    from ...notes.content import DEFAULT_TITLE, render_notes, select
 
     files = render_notes(fmt, select(layers), template_dirs, title or DEFAULT_TITLE)
     return {name: with_marker(text, fmt) for name, text in files.items()}
 
 
 def run(args) -> int:
-    from ..errors import InputError
-    from ..notefiles import plan, write
+    from ...errors import InputError
+    from ...notes.files import plan, write
 
     fmt = "markdown" if args.format in ("text", "markdown") else args.format
     if fmt not in ("markdown", "latex"):

@@ -21,7 +21,7 @@ examples:
 
 from __future__ import annotations
 
-from ..layer_args import add_layer_options, add_notation_options
+from ..options import add_layer_options, add_notation_options
 
 QUANTITY_WORDS = ("params|macs|flops|output-size|macs-per-output-pixel "
                   "(also macs-per-output-value, weights)")
@@ -45,11 +45,11 @@ def configure(parser) -> None:
 def run(args) -> int:
     import json
 
-    from ..check import QUANTITIES, check_formula
-    from ..errors import InputError
-    from ..layer_args import layer_from_args, parse_assignments
-    from ..output import Report, render
-    from ..parse import Resolver, parse, parse_aliases
+    from ...lint.check import QUANTITIES, check_formula
+    from ...errors import InputError
+    from ..options import layer_from_args, parse_assignments
+    from ...printing import Report, render
+    from ...formula.parse import Resolver, parse, parse_aliases
 
     if args.quantity not in QUANTITIES:
         raise InputError(f"unknown quantity {args.quantity!r}; use one of {', '.join(QUANTITIES)}")
@@ -84,7 +84,7 @@ def _substitute(given, values: dict):
     """The sizes given as NAME=VALUE, put into the formula too (K=5 is W_F = H_F = 5)."""
     import sympy
 
-    from ..symbols import SYMBOLS
+    from ...symbols import SYMBOLS
 
     numbers = {name: v for name, v in values.items() if name in SYMBOLS and isinstance(v, int)}
     if "K" in numbers:

@@ -1,11 +1,11 @@
 r"""The tokenizer of the formula parser: plain text and LaTeX into a list of tokens.
 
 Numbers (``6,432``, ``98\,406\,400``, ``5x5x8x32``), names resolved through a
-:class:`~symconv.notation.Resolver` (``D_{in}``; ``W_FH_F`` is ``W_F H_F``), operators
+:class:`~symconv.formula.notation.Resolver` (``D_{in}``; ``W_FH_F`` is ``W_F H_F``), operators
 (``* \times \cdot ×``), groups (``( [ { \left( \lfloor \lceil``) and ``\frac``;
 spacing commands are skipped, anything else is an error naming its column.
 
->>> from symconv.notation import Resolver
+>>> from symconv.formula.notation import Resolver
 >>> [t.text for t in tokenize(r"D_{out}\left(5x5 + 1\right)", Resolver())]
 ['D_out', '(', '5', '*', '5', '+', '1', ')', 'end of formula']
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from .errors import InputError
+from ..errors import InputError
 from .notation import Resolver
 
 #: LaTeX commands that are only spacing or sizing: skipped.

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+
+from ..printing import as_json_value, escape_latex, escape_markdown
 
 
 @dataclass(frozen=True)
@@ -23,8 +26,6 @@ class Finding:
         return f"{self.path}:{self.line}: {self.kind}: {self.message}"
 
     def to_json(self) -> dict:
-        from .output import as_json_value
-
         return {"file": self.path, "line": self.line, "kind": self.kind, "layer": self.layer,
                 "message": self.message, "formula": self.formula, "quantity": self.quantity,
                 "given": as_json_value(self.given), "expected": as_json_value(self.expected)}
@@ -49,21 +50,17 @@ def report(findings: list[Finding], files: list[str], checked: int, wrong: int, 
     """The findings and a summary line as ``text`` (``FILE:LINE: wrong: ...``), ``markdown``
     (a table, for a review comment), ``latex`` (a list) or ``json`` (for tools)."""
     if fmt == "json":
-        import json
-
         return json.dumps({"files": files, "checked": checked, "wrong": wrong, "notes": notes,
                            "findings": [f.to_json() for f in findings]}, indent=2)
     summary = (f"{len(files)} file{'s' * (len(files) != 1)}: {checked} checked, {wrong} wrong, "
                f"{notes} note{'s' * (notes != 1)}")
     if fmt == "markdown":
-        from .render import escape_markdown as esc
-
+        esc = escape_markdown
         rows = [f"| {esc(f.path)} | {f.line} | {f.kind} | {esc(f.message)} |" for f in findings]
         return "\n".join(["| file | line | finding | message |", "|---|---:|---|---|", *rows,
                           "", summary])
     if fmt == "latex":
-        from .render import escape_latex as esc
-
+        esc = escape_latex
         items = [rf"  \item \texttt{{{esc(f.path)}:{f.line}}} \textbf{{{f.kind}}}: {esc(f.message)}"
                  for f in findings]
         return "\n".join([r"\begin{itemize}", *items, rf"  \item[] {esc(summary)}",

@@ -1,6 +1,6 @@
 """The ``symconv`` command line: argument parsing and dispatch only.
 
-Each command lives in ``symconv/commands/<name>.py`` with two functions:
+Each command lives in ``symconv/cli/commands/<name>.py`` with two functions:
 ``configure(parser)``, which declares its arguments and must not import sympy
 (so ``symconv --help`` stays fast), and ``run(args) -> int``, which does the
 work. Exit codes: 0 done, 1 a checked formula is wrong, 2 bad input or usage.
@@ -14,7 +14,7 @@ import importlib
 import io
 import sys
 
-from .errors import InputError
+from ..errors import InputError
 
 #: command -> one-line help. The module of the same name (``-`` as ``_``) implements it.
 COMMANDS = {
@@ -31,7 +31,7 @@ COMMANDS = {
 FORMATS = ("text", "latex", "markdown", "json")
 
 #: commands whose output depends only on their arguments and the files they name:
-#: their output is cached on disk (symconv/cache.py).
+#: their output is cached on disk (symconv/cli/cache.py).
 PURE_COMMANDS = frozenset({"layers", "show", "ratio", "eval", "check", "net"})
 
 

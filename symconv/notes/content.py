@@ -3,7 +3,7 @@
 Every formula, step and number here comes from the layers and the engine; the
 prose (:data:`PROSE`) is the only hand-written part, and it holds no numbers that
 the engine could contradict. Contexts hold sympy objects and derivations;
-:mod:`symconv.render` prints them. :func:`render_notes` returns the whole set as
+:mod:`symconv.notes.render` prints them. :func:`render_notes` returns the whole set as
 ``{filename: text}``.
 
 >>> ex = example(REGISTRY["conv"])
@@ -13,15 +13,34 @@ the engine could contradict. Contexts hold sympy objects and derivations;
 
 from __future__ import annotations
 
+import dataclasses
+
 import sympy
 
-from . import render as printing
+from ..engine import equivalent, ratio, solve_for, substitute
+from ..errors import InputError
+from ..layers import REGISTRY, DepthwiseSeparable
+from ..layers.summary import quantity_report
+from ..printing import math_number
+from ..shapes import effective_kernel
+from ..symbols import (
+    ALIASES,
+    H_F,
+    MEANINGS,
+    P_H,
+    P_W,
+    S_H,
+    S_W,
+    SYMBOLS,
+    W_F,
+    D_out,
+    H_out,
+    W_out,
+    d_H,
+    d_W,
+)
+from . import render
 from .derive import comparison, macs_derivation, params_derivation, ratio_derivation
-from .engine import ratio, solve_for, substitute
-from .errors import InputError
-from .layers import REGISTRY, DepthwiseSeparable
-from .symbols import (ALIASES, D_out, H_F, H_out, MEANINGS, SYMBOLS, S_H, S_W, P_H, P_W, W_F,
-                      W_out, d_H, d_W)
 
 #: layer name -> (title, what it does, remarks). Plain sentences; ``$...$`` is inline math.
 PROSE: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -118,8 +137,6 @@ SEE_ALSO = {
 
 
 def _fields(cls) -> set[str]:
-    import dataclasses
-
     return {f.name for f in dataclasses.fields(cls)}
 
 
@@ -166,21 +183,21 @@ def example(cls) -> dict:
         if value != layer.quantity(key):
             raise AssertionError(f"{cls.name}: {label} example {value} != {layer.quantity(key)}")
         step = derivation.steps[0] if derivation else None
-        computation = (printing.numeric_step_latex(step, values) if step is not None
+        computation = (render.numeric_step_latex(step, values) if step is not None
                        else "0")
         rows.append({"key": key, "label": label, "computation": computation, "value": value})
         numbers[key] = value
     numbers["flops"] = 2 * numbers["macs"]
     rows.append({"key": "flops", "label": "FLOPs",
-                 "computation": rf"2 \cdot {printing.math_number(numbers['macs'])}",
+                 "computation": rf"2 \cdot {math_number(numbers['macs'])}",
                  "value": numbers["flops"]})
     out = [int(v) for v in layer.output_size]
     size_rows = []
     if hasattr(layer, "W_in"):
         size_rows = [{"symbol": "W_{out}", "computation":
-                      printing.numeric_latex(sym.output_size.width, values), "value": out[0]},
+                      render.numeric_latex(sym.output_size.width, values), "value": out[0]},
                      {"symbol": "H_{out}", "computation":
-                      printing.numeric_latex(sym.output_size.height, values), "value": out[1]}]
+                      render.numeric_latex(sym.output_size.height, values), "value": out[1]}]
     return {"inputs": "Setting: " + _inputs(layer), "rows": rows, "size_rows": size_rows, "output": out,
             "values": numbers}
 
@@ -236,8 +253,6 @@ def symbols_table(layer, *exprs) -> list[dict]:
 
 def output_size(cls) -> dict | None:
     """The general output-size formula and its special cases, each checked by the engine."""
-    from .engine import equivalent
-
     fields = _fields(cls)
     if "W_in" not in fields or cls.name in ("global-avg-pool", "batchnorm"):
         return None
@@ -272,7 +287,6 @@ def output_size(cls) -> dict | None:
     if "padding" in fields and cls.name != "transposed-conv":
         cases.append({"label": "same padding", "assumes": "",
                       "width": cls(**{**options, "padding": "same"}).output_size.width})
-    from .shapes import effective_kernel
 
     span = effective_kernel(W_F, d_W) if "dilation" in options else None
     return {"width": general.width, "height": general.height, "channels": general.channels,
@@ -284,8 +298,8 @@ def ratio_context(a, b, quantity: str = "macs", names=("", ""), title: str = "")
     result = ratio(a, b, quantity)
     label = {"macs": "MACs", "params": "params", "flops": "FLOPs"}[quantity]
     names = (names[0] or a.name, names[1] or b.name)
-    derivation = printing.derivation_context(ratio_derivation(a, b, quantity))
-    derivation["lhs"] = printing.ratio_lhs(label, *names)
+    derivation = render.derivation_context(ratio_derivation(a, b, quantity))
+    derivation["lhs"] = render.ratio_lhs(label, *names)
     context = {"title": title, "numerator": names[0], "denominator": names[1],
                "quantity": label, "derivation": derivation,
                "expr": result.expr,
@@ -307,8 +321,6 @@ def ratio_context(a, b, quantity: str = "macs", names=("", ""), title: str = "")
 
 def layer_context(name: str) -> dict:
     """Everything a layer note shows, as sympy objects and numbers."""
-    from .commands.show import quantity_report
-
     cls = REGISTRY[name]
     layer = example_layer(cls, symbolic=True)
     title, what, remarks = PROSE[name]
@@ -321,10 +333,10 @@ def layer_context(name: str) -> dict:
         "name": name, "title": title, "summary": cls.summary, "what": what,
         "remarks": list(remarks), "see_also": list(SEE_ALSO.get(name, ())),
         "symbols": symbols_table(layer, *(size["width"], size["height"]) if size else ()),
-        "report": printing.report_context(quantity_report(layer)),
+        "report": render.report_context(quantity_report(layer)),
         "output_size": size,
-        "params": printing.derivation_context(params_derivation(layer)),
-        "macs": printing.derivation_context(macs_derivation(layer)),
+        "params": render.derivation_context(params_derivation(layer)),
+        "macs": render.derivation_context(macs_derivation(layer)),
         "params_expr": layer.params, "macs_expr": layer.macs, "flops_expr": layer.flops,
         "buffers": layer.buffers if layer.buffers != 0 else None,
         "bias": bias,
@@ -379,10 +391,10 @@ DEFAULT_TITLE = "The cost of convolutional layers: course notes"
 def render_notes(fmt: str, names=None, template_dirs=(), title: str = DEFAULT_TITLE) -> dict:
     """The whole set: ``{"index.md": ..., "conv.md": ...}`` (nothing written)."""
     names = list(names or REGISTRY)
-    suffix = printing.SUFFIX[fmt]
-    files = {f"index.{suffix}": printing.render("index", fmt, index_context(names, title),
+    suffix = render.SUFFIX[fmt]
+    files = {f"index.{suffix}": render.render("index", fmt, index_context(names, title),
                                                 template_dirs)}
     for name in names:
         context = {**layer_context(name), "notes": names}
-        files[f"{name}.{suffix}"] = printing.render("layer", fmt, context, template_dirs)
+        files[f"{name}.{suffix}"] = render.render("layer", fmt, context, template_dirs)
     return files

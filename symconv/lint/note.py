@@ -16,16 +16,19 @@ conv.md:3: wrong: MACs = 3149004800, expected 98406400 (off by a factor of 32)
 
 from __future__ import annotations
 
+import dataclasses
 import re
+
 import sympy
 
-from .check import LABELS, check_formula, compare
-from .errors import InputError
+from ..errors import InputError
+from ..formula.parse import Resolver, parse
+from ..layers import layer_class
+from ..layers.options import option_value
+from ..symbols import SYMBOLS
+from .check import LABELS, check_formula, compare, expected_for
 from .findings import Finding, LintResult
-from .layers import layer_class
-from .notescan import MAX_PER_LINE, Formula, scan
-from .parse import Resolver, parse
-from .symbols import SYMBOLS
+from .scan import MAX_PER_LINE, Formula, scan
 
 _NOT_EQUALITY = re.compile(r"<|>|\\le\b|\\ge\b|\\leq|\\geq|\\neq|\\ne\b|\\lt\b|\\gt\b|≤|≥|≠|\\in\b"
                            r"|\\sim\b|\\propto|\\to\b|\\rightarrow|\\Rightarrow|\\mapsto")
@@ -42,16 +45,12 @@ def _show(expr) -> str:
 
 def _layer(kind: str, options: dict, example: dict | None):
     """The layer a formula is about: symbolic options of its kind, or the example's numbers."""
-    import dataclasses
-
-    from .layer_args import _option_value
-
     cls = layer_class(kind)
     fields = {f.name for f in dataclasses.fields(cls)}
     kwargs = {}
     for key, value in ({} if example is not None else options).items():
         if key in fields:
-            kwargs[key] = value if key == "bias" else _option_value(key, str(value))
+            kwargs[key] = value if key == "bias" else option_value(key, str(value))
     for key, value in (example or {}).items():
         if key in fields:
             kwargs[key] = value
@@ -304,8 +303,6 @@ def _quantity_word(text: str) -> str:
 
 
 def _numeric_expected(layer, quantity: str):
-    from .check import expected_for
-
     if quantity == "output-size":
         return layer.output_size.elements
     return expected_for(layer, quantity).expr

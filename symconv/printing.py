@@ -1,9 +1,20 @@
-"""Printing results: one :class:`Report` per command, four formats.
+"""Printing: expressions, numbers and user text, and one :class:`Report` in four formats.
+
+The core printers every output goes through: :func:`escape_latex` and
+:func:`escape_markdown` for user text, :func:`number` and :func:`math_number` for whole
+numbers, :func:`to_latex` and :func:`pretty_form` for expressions.
 
 Data and formatting stay apart: a command builds a :class:`Report` (a title and
 labelled values), and :func:`render` prints it as ``text`` (sympy's unicode
 pretty printing), ``latex``, ``markdown`` or ``json``. JSON carries every
 expression as ``{"expr": str(e), "latex": latex(e)}`` and every number as an integer.
+
+>>> escape_latex("a_b & 50% {x}")
+'a\\\\_b \\\\& 50\\\\% \\\\{x\\\\}'
+>>> escape_markdown("*bold* [link](x) <b>")
+'\\\\*bold\\\\* \\\\[link\\\\](x) &lt;b&gt;'
+>>> number(98406400), math_number(98406400)
+('98,406,400', '98{,}406{,}400')
 """
 
 from __future__ import annotations
@@ -17,6 +28,45 @@ import sympy
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
 from sympy.printing.pretty.stringpict import prettyForm
+
+_LATEX_TEXT = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "#": r"\#",
+               "_": r"\_", "&": r"\&", "$": r"\$", "^": r"\^{}", "~": r"\~{}",
+               "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
+               "\n": " ", "\r": " ", "\t": " ", "×": r"\texttimes{}",
+               "→": r"\textrightarrow{}", "∞": r"\ensuremath{\infty}"}
+_MARKDOWN_TEXT = {c: "\\" + c for c in "\\`*_{}[]#|$~^"}
+_MARKDOWN_TEXT.update({"<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "})
+
+
+def escape_latex(text) -> str:
+    """User text made safe for LaTeX text mode; characters pdflatex cannot set become ``?``."""
+    return "".join(_LATEX_TEXT.get(c, c if ord(c) < 256 else "?") for c in str(text))
+
+
+def escape_markdown(text) -> str:
+    """User text made safe for Markdown: no emphasis, links, HTML, math or table cells."""
+    return "".join(_MARKDOWN_TEXT.get(c, c) for c in str(text))
+
+
+def to_latex(value) -> str:
+    """A sympy expression (or a number) as LaTeX; a string is taken to be LaTeX already."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return math_number(value)
+    if isinstance(value, sympy.Integer):
+        return math_number(int(value))
+    return sympy.latex(value)
+
+
+def number(value) -> str:
+    """A whole number with thousands separators, for prose: ``98,406,400``."""
+    return f"{int(value):,}"
+
+
+def math_number(value) -> str:
+    """A whole number with thousands separators, for math mode: ``98{,}406{,}400``."""
+    return f"{int(value):,}".replace(",", "{,}")
 
 
 @dataclass(frozen=True)
@@ -147,8 +197,6 @@ def _text(report: Report) -> str:
 
 
 def _latex_doc(report: Report) -> str:
-    from .render import escape_latex
-
     out = [f"% {line}" for line in report.title.split("\n")] + [r"\begin{align*}"]
     for i, row in enumerate(report.rows):
         end = r" \\" if i < len(report.rows) - 1 else ""

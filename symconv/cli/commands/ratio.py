@@ -13,7 +13,7 @@ examples:
 
 from __future__ import annotations
 
-from ..layer_args import add_layer_options
+from ..options import add_layer_options
 
 
 def configure(parser) -> None:
@@ -29,10 +29,10 @@ def configure(parser) -> None:
 def run(args) -> int:
     import sympy
 
-    from ..engine import ratio
-    from ..errors import InputError
-    from ..layer_args import layer_from_args
-    from ..output import Report, render
+    from ...engine import ratio
+    from ...errors import InputError
+    from ..options import layer_from_args
+    from ...printing import Report, render
 
     names = list(args.layers)
     if args.dw_sep:
@@ -46,7 +46,7 @@ def run(args) -> int:
     report = Report(f"{label}({names[0]}) / {label}({names[1]}), same shapes and options"
                     + ("" if args.bias is not False else ", no bias"))
     if args.format in ("markdown", "latex"):  # the notes' own template (templates/ratio.*)
-        from ..render import render_ratio
+        from ...notes.snippets import render_ratio
 
         print(render_ratio(a, b, args.quantity, names, report.title, args.format))
         return 0

@@ -9,12 +9,6 @@ objects into LaTeX strings before rendering, and all printing (sympy to LaTeX,
 numbers, escaping of user text) is done by the functions registered in
 :data:`FILTERS` below, in one block.
 
->>> escape_latex("a_b & 50% {x}")
-'a\\\\_b \\\\& 50\\\\% \\\\{x\\\\}'
->>> escape_markdown("*bold* [link](x) <b>")
-'\\\\*bold\\\\* \\\\[link\\\\](x) &lt;b&gt;'
->>> number(98406400), math_number(98406400)
-('98,406,400', '98{,}406{,}400')
 """
 
 from __future__ import annotations
@@ -26,8 +20,9 @@ from pathlib import Path
 import jinja2
 import sympy
 
-from .errors import InputError
-from .symbols import as_expr
+from ..errors import InputError
+from ..printing import escape_latex, escape_markdown, math_number, number, to_latex
+from ..symbols import MEANINGS, as_expr
 
 #: output format -> file suffix of its templates and notes.
 SUFFIX = {"markdown": "md", "latex": "tex"}
@@ -37,7 +32,7 @@ SUFFIX = {"markdown": "md", "latex": "tex"}
 
 def builtin_template_dir() -> Path:
     """The built-in templates: ``symconv/templates`` in a wheel, ``templates/`` in a checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the symconv package
     for candidate in (here / "templates", here.parent / "templates"):
         if (candidate / "layer.md.j2").is_file():
             return candidate
@@ -55,47 +50,7 @@ def search_path(template_dirs=()) -> list[str]:
     return dirs + [str(builtin_template_dir())]
 
 
-# --- printing: every filter is one of these ---------------------------------------------
-
-_LATEX_TEXT = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "#": r"\#",
-               "_": r"\_", "&": r"\&", "$": r"\$", "^": r"\^{}", "~": r"\~{}",
-               "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
-               "\n": " ", "\r": " ", "\t": " ", "×": r"\texttimes{}",
-               "→": r"\textrightarrow{}", "∞": r"\ensuremath{\infty}"}
-_MARKDOWN_TEXT = {c: "\\" + c for c in "\\`*_{}[]#|$~^"}
-_MARKDOWN_TEXT.update({"<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "})
-
-
-def escape_latex(text) -> str:
-    """User text made safe for LaTeX text mode; characters pdflatex cannot set become ``?``."""
-    return "".join(_LATEX_TEXT.get(c, c if ord(c) < 256 else "?") for c in str(text))
-
-
-def escape_markdown(text) -> str:
-    """User text made safe for Markdown: no emphasis, links, HTML, math or table cells."""
-    return "".join(_MARKDOWN_TEXT.get(c, c) for c in str(text))
-
-
-def to_latex(value) -> str:
-    """A sympy expression (or a number) as LaTeX; a string is taken to be LaTeX already."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return math_number(value)
-    if isinstance(value, sympy.Integer):
-        return math_number(int(value))
-    return sympy.latex(value)
-
-
-def number(value) -> str:
-    """A whole number with thousands separators, for prose: ``98,406,400``."""
-    return f"{int(value):,}"
-
-
-def math_number(value) -> str:
-    """A whole number with thousands separators, for math mode: ``98{,}406{,}400``."""
-    return f"{int(value):,}".replace(",", "{,}")
-
+# --- filters: the core printers, and these ---------------------------------------------
 
 def math_text(text) -> str:
     r"""A label inside math: ``\text{...}`` with the label escaped."""
@@ -275,8 +230,6 @@ def numeric_latex(expr, values: dict) -> str:
 
 def _course_order(factor) -> tuple[int, int]:
     """Numbers first, then symbols in the order of the symbols table (D_in, D_out, W_F, ...)."""
-    from .symbols import MEANINGS
-
     order = list(MEANINGS)
     if factor.is_number:
         return (0, 0)
@@ -298,7 +251,7 @@ def numeric_step_latex(step, values: dict) -> str:
 # --- show and ratio through the same templates -----------------------------------------
 
 def report_context(report) -> dict:
-    """A :class:`symconv.output.Report` as plain data (title, rows of label/latex/note)."""
+    """A :class:`symconv.printing.Report` as plain data (title, rows of label/latex/note)."""
     rows = []
     for row in report.rows:
         value = row.value
@@ -310,17 +263,3 @@ def report_context(report) -> dict:
         rows.append({"key": row.key, "label": row.label, "latex": shown, "note": row.note})
     title = "; ".join(line.strip() for line in report.title.splitlines() if line.strip())
     return {"title": title, "rows": rows, "lines": list(report.lines)}
-
-
-def render_report(report, fmt: str, template_dirs=()) -> str:
-    """``symconv show --format markdown|latex``: the ``quantities`` template."""
-    return render("quantities", fmt, {"report": report_context(report), "standalone": True},
-                  template_dirs).strip("\n")
-
-
-def render_ratio(a, b, quantity: str, names, title: str, fmt: str, template_dirs=()) -> str:
-    """``symconv ratio --format markdown|latex``: the ``ratio`` template."""
-    from .notes import ratio_context
-
-    context = ratio_context(a, b, quantity, tuple(names), title)
-    return render("ratio", fmt, context, template_dirs).strip("\n")

@@ -18,7 +18,7 @@ examples:
 
 from __future__ import annotations
 
-from ..layer_args import add_notation_options
+from ..options import add_notation_options
 
 
 def configure(parser) -> None:
@@ -29,9 +29,9 @@ def configure(parser) -> None:
 
 
 def run(args) -> int:
-    from ..findings import report
-    from ..lint import lint_file
-    from ..parse import parse_aliases
+    from ...lint.findings import report
+    from ...lint.note import lint_file
+    from ...formula.parse import parse_aliases
 
     aliases = parse_aliases(args.alias)
     results = [lint_file(path, args.notation, aliases) for path in args.notes]

@@ -1,0 +1,35 @@
+"""A layer's parameter count, MACs, FLOPs and output size, as formulas.
+
+One MAC is one multiply-accumulate of a weight with an input value (batch 1);
+FLOPs = 2 x MACs; params count weights and biases (bias on by default).
+
+examples:
+  symconv show conv
+  symconv show conv --stride S --padding P --dilation d
+  symconv show dw-sep --no-bias --format latex
+  symconv show depthwise --depth-multiplier m
+"""
+
+from __future__ import annotations
+
+from ..options import add_layer_options
+
+
+def configure(parser) -> None:
+    parser.add_argument("layer", metavar="LAYER", help="a layer name from 'symconv layers'")
+    add_layer_options(parser)
+
+
+def run(args) -> int:
+    from ...layers.summary import quantity_report  # sympy: not at --help time
+    from ..options import layer_from_args
+    from ...printing import render
+
+    layer = layer_from_args(args.layer, args)
+    if args.format in ("markdown", "latex"):  # the notes' own template (templates/quantities.*)
+        from ...notes.snippets import render_report
+
+        print(render_report(quantity_report(layer), args.format))
+        return 0
+    print(render(quantity_report(layer), args.format))
+    return 0

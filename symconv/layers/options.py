@@ -1,0 +1,63 @@
+"""Layer options written as text (``--stride 2``, ``padding=valid``, ``S``), read as data.
+
+Whole numbers by regular expression, symbols through the alias table of
+:mod:`symconv.symbols`; nothing is evaluated. The command line and the note linter
+both read options through these functions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import InputError
+from ..symbols import lookup
+
+_INT = re.compile(r"^[0-9][0-9_,]*$")
+#: the layer options, as dataclass fields (``--depth-multiplier`` is ``depth_multiplier``).
+OPTION_NAMES = ("stride", "padding", "dilation", "groups", "bias", "depth_multiplier",
+                "output_padding")
+#: per-axis option -> (width symbol, height symbol) that the bare letter stands for.
+AXIS_LETTERS = {"stride": ("S", "S_W", "S_H"), "padding": ("P", "P_W", "P_H"),
+                "dilation": ("d", "d_W", "d_H")}
+
+
+def parse_number(text: str, name: str) -> int:
+    """A whole number written as digits, optionally grouped with ``,`` or ``_``."""
+    text = text.strip()
+    if text.startswith("-") and _INT.match(text[1:]):
+        raise InputError(f"{name} must be a positive whole number, not {text}")
+    if not _INT.match(text):
+        raise InputError(f"{name} must be a whole number, not {text!r}")
+    return int(text.replace(",", "").replace("_", ""))
+
+
+def option_value(option: str, text: str):
+    """One option's value: number, symbol, padding word, or a ``W,H`` pair of those."""
+    if option in AXIS_LETTERS and text == AXIS_LETTERS[option][0]:
+        _, w, h = AXIS_LETTERS[option]
+        return lookup(w), lookup(h)
+    if option == "padding" and text in ("valid", "same", "full"):
+        return text
+    if "," in text and option in AXIS_LETTERS:
+        parts = text.split(",")
+        if len(parts) != 2:
+            raise InputError(f"--{option} takes one value or WIDTH,HEIGHT, not {text!r}")
+        return tuple(option_value(option, p.strip()) for p in parts)
+    if text[:1].isdigit() or text[:1] == "-":
+        return parse_number(text, option.replace("_", " "))
+    try:
+        return lookup(text)
+    except InputError:
+        raise InputError(f"--{option.replace('_', '-')} must be a whole number or a symbol "
+                         f"name, not {text!r}") from None
+
+
+
+def parse_bool(text: str) -> bool:
+    """``on``/``off``, ``true``/``false``, ``yes``/``no``, ``1``/``0``."""
+    lowered = text.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise InputError(f"bias must be on or off, not {text!r}")
