@@ -4,6 +4,9 @@ Each command lives in ``symconv/cli/commands/<name>.py`` with two functions:
 ``configure(parser)``, which declares its arguments and must not import sympy
 (so ``symconv --help`` stays fast), and ``run(args) -> int``, which does the
 work. Exit codes: 0 done, 1 a checked formula is wrong, 2 bad input or usage.
+
+May import everything else; nothing imports it (but ``symconv.__main__``). Command
+modules import their work inside ``run`` so that ``symconv --help`` does not load sympy.
 """
 
 from __future__ import annotations

@@ -25,9 +25,9 @@ _SKIP = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", 
          "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr",
          "left", "right", "middle", "thinspace", "enspace", "nonumber"}
 _TIMES = {"times", "cdot", "ast", "bullet"}
-_OPEN = {"(": ")", "[": "]", "{": "}", "\\lfloor": "\\rfloor", "\\lceil": "\\rceil",
+OPEN_BRACKETS = {"(": ")", "[": "]", "{": "}", "\\lfloor": "\\rfloor", "\\lceil": "\\rceil",
          "\\{": "\\}", "\\langle": "\\rangle"}
-_CLOSE = set(_OPEN.values())
+_CLOSE = set(OPEN_BRACKETS.values())
 #: plain-text functions, always written with parentheses: floor(x), ceil(x)
 _FUNCTIONS = {"floor": sympy.floor, "ceil": sympy.ceiling, "ceiling": sympy.ceiling,
               "sqrt": sympy.sqrt}
@@ -47,7 +47,7 @@ class Token:
     value: object = None
 
 
-def _error(col: int, message: str) -> InputError:
+def syntax_error(col: int, message: str) -> InputError:
     return InputError(f"parse error at column {col}: {message}")
 
 
@@ -86,7 +86,7 @@ class _Lexer:
             elif c in _UNICODE:
                 self.unicode(_UNICODE[c], col)
             else:
-                raise _error(col, f"unexpected character {c!r}")
+                raise syntax_error(col, f"unexpected character {c!r}")
         self.add("end", "end of formula", len(text) + 1)
         return self.tokens
 
@@ -94,7 +94,7 @@ class _Lexer:
         self.pos += 1
         if meaning in "*-/":
             self.add("op", meaning, col)
-        elif meaning in _OPEN:
+        elif meaning in OPEN_BRACKETS:
             self.add("open", meaning, col)
         elif meaning in _CLOSE:
             self.add("close", meaning, col)
@@ -104,7 +104,7 @@ class _Lexer:
         match = _NUMBER.match(self.text, self.pos)
         digits = re.sub(r"\\,|\{,\}|[,\u2009\u202f]", "", match.group())
         if len(digits) > 100:
-            raise _error(col, "number too long (more than 100 digits)")
+            raise syntax_error(col, "number too long (more than 100 digits)")
         self.pos = match.end()
         self.add("num", match.group(), col, sympy.Rational(digits))
         # 5x5x8x32: an x between numbers is a product.
@@ -117,7 +117,7 @@ class _Lexer:
         col = self.pos + 1
         match = re.compile(r"\\([A-Za-z]+|.)").match(self.text, self.pos)
         if not match:
-            raise _error(col, "a lone backslash")
+            raise syntax_error(col, "a lone backslash")
         word, self.pos = match.group(1), match.end()
         if word in _SKIP:
             return
@@ -129,21 +129,21 @@ class _Lexer:
             self.add("frac", "\\" + word, col)
         elif word == "sqrt":
             self.add("sqrt", "\\sqrt", col)
-        elif "\\" + word in _OPEN:
+        elif "\\" + word in OPEN_BRACKETS:
             self.add("open", "\\" + word, col)
         elif "\\" + word in _CLOSE:
             self.add("close", "\\" + word, col)
         elif word.isalpha() and self.resolver.get("\\" + word):
             self.add("name", "\\" + word, col, self.resolver.get("\\" + word))
         else:
-            raise _error(col, f"unsupported LaTeX command \\{word} (formulas use + - * / ^, "
+            raise syntax_error(col, f"unsupported LaTeX command \\{word} (formulas use + - * / ^, "
                               f"\\frac, \\times, \\cdot, \\lfloor, \\lceil, \\left, \\right)")
 
     def _subscript(self) -> tuple[str, bool]:
         """The subscript after ``_``: ``(text, True)`` for braces, ``(run, False)`` for a bare run."""
         text, start = self.text, self.pos
         if start + 1 >= len(text):
-            raise _error(start + 1, "a subscript is missing after '_'")
+            raise syntax_error(start + 1, "a subscript is missing after '_'")
         if text[start + 1] == "{":
             depth, i = 0, start + 1
             while i < len(text):
@@ -152,17 +152,17 @@ class _Lexer:
                     break
                 i += 1
             if depth:
-                raise _error(start + 2, "unmatched '{' in a subscript")
+                raise syntax_error(start + 2, "unmatched '{' in a subscript")
             # \text{in} and friends: W_{\text{in}}
             inner = _TEXT_WRAP.sub("", text[start + 2:i]).replace("{", "").replace("}", "")
             inner = inner.replace(" ", "")
             if not re.fullmatch(r"[A-Za-z0-9]+", inner):
-                raise _error(start + 2, "a subscript is letters or digits in braces, like D_{in}")
+                raise syntax_error(start + 2, "a subscript is letters or digits in braces, like D_{in}")
             self.pos = i + 1
             return inner, True
         match = re.compile(r"[A-Za-z0-9]+").match(text, start + 1)
         if not match:
-            raise _error(start + 2, "a subscript is letters or digits, like D_in")
+            raise syntax_error(start + 2, "a subscript is letters or digits, like D_in")
         self.pos = match.end()
         return match.group(), False
 
@@ -189,7 +189,7 @@ class _Lexer:
                     self.add("name", f"{last}_{s}", col + len(head), canonical)
                     return
             shown = f"{last}_{{{sub}}}" if braced else f"{last}_{sub}"
-            raise _error(col + len(head), f"unknown symbol {shown!r}"
+            raise syntax_error(col + len(head), f"unknown symbol {shown!r}"
                          + self.resolver.suggestion(shown))
         self.letters(run, col)
 
@@ -207,7 +207,7 @@ class _Lexer:
                     i = j
                     break
             else:
-                raise _error(col, f"unknown symbol {run!r}" + self.resolver.suggestion(run))
+                raise syntax_error(col, f"unknown symbol {run!r}" + self.resolver.suggestion(run))
         for part, offset in parts:
             self.add("name", part, col + offset, self.resolver.get(part))
 

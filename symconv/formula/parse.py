@@ -35,9 +35,9 @@ import math
 import sympy
 
 from ..errors import InputError
-from .lexer import _OPEN, Token, _error, tokenize
-from .notation import NOTATIONS, Resolver, parse_aliases
 from ..symbols import SYMBOLS
+from .lexer import OPEN_BRACKETS, Token, syntax_error, tokenize
+from .notation import NOTATIONS, Resolver, parse_aliases
 
 __all__ = ["parse", "expansion_size", "Resolver", "NOTATIONS", "parse_aliases"]
 
@@ -69,20 +69,20 @@ class _Parser:
     def enter(self, col: int) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise _error(col, f"nested more than {MAX_DEPTH} deep")
+            raise syntax_error(col, f"nested more than {MAX_DEPTH} deep")
 
     def count_function(self, col: int) -> None:
         self.functions += 1
         if self.functions > MAX_FLOORS:
-            raise _error(col, f"more than {MAX_FLOORS} floors, ceilings and roots")
+            raise syntax_error(col, f"more than {MAX_FLOORS} floors, ceilings and roots")
 
     def parse(self) -> sympy.Expr:
         expr = self.sum()
         tok = self.tok
         if tok.kind == "close":
-            raise _error(tok.col, f"unmatched {tok.text!r}")
+            raise syntax_error(tok.col, f"unmatched {tok.text!r}")
         if tok.kind != "end":
-            raise _error(tok.col, f"unexpected {tok.text!r}")
+            raise syntax_error(tok.col, f"unexpected {tok.text!r}")
         return expr
 
     def sum(self) -> sympy.Expr:
@@ -105,7 +105,7 @@ class _Parser:
                 right = self.unary()
                 if tok.text == "/":
                     if right == 0:
-                        raise _error(tok.col, "division by zero")
+                        raise syntax_error(tok.col, "division by zero")
                     left = left / right
                 else:
                     left = left * right
@@ -146,7 +146,7 @@ class _Parser:
         if tok.kind == "frac":
             num, den = self.argument(tok), self.argument(tok)
             if den == 0:
-                raise _error(tok.col, "division by zero")
+                raise syntax_error(tok.col, "division by zero")
             return _guard(num / den, tok.col)
         if tok.kind in ("sqrt", "func"):
             self.count_function(tok.col)
@@ -156,17 +156,17 @@ class _Parser:
             return tok.value(self.group(self.take()))
         if tok.kind == "end":
             if self.opened:
-                raise _error(self.opened[-1].col, f"unmatched {self.opened[-1].text!r}")
-            raise _error(tok.col, "the formula ends where a number or a symbol should be")
+                raise syntax_error(self.opened[-1].col, f"unmatched {self.opened[-1].text!r}")
+            raise syntax_error(tok.col, "the formula ends where a number or a symbol should be")
         if tok.kind == "close":
-            raise _error(tok.col, f"unmatched {tok.text!r}")
-        raise _error(tok.col, f"expected a number or a symbol, not {tok.text!r}")
+            raise syntax_error(tok.col, f"unmatched {tok.text!r}")
+        raise syntax_error(tok.col, f"expected a number or a symbol, not {tok.text!r}")
 
     def argument(self, command: Token) -> sympy.Expr:
         """One argument of ``\\frac`` or ``\\sqrt``: a ``{...}`` group (or a single operand)."""
         tok = self.tok
         if tok.kind == "end":
-            raise _error(command.col, f"{command.text} is missing an argument")
+            raise syntax_error(command.col, f"{command.text} is missing an argument")
         if tok.kind == "num" and tok.text.isdigit() and len(tok.text) > 1:  # \frac12
             self.tokens[self.i] = Token("num", tok.text[1:], tok.col + 1, sympy.Integer(tok.text[1:]))
             return sympy.Integer(tok.text[0])
@@ -179,10 +179,10 @@ class _Parser:
         close = self.tok
         if close.kind != "close":
             if close.kind == "end":
-                raise _error(open_tok.col, f"unmatched {open_tok.text!r}")
-            raise _error(close.col, f"unexpected {close.text!r}")
-        if close.text != _OPEN[open_tok.text]:
-            raise _error(close.col, f"{close.text!r} does not close {open_tok.text!r} "
+                raise syntax_error(open_tok.col, f"unmatched {open_tok.text!r}")
+            raise syntax_error(close.col, f"unexpected {close.text!r}")
+        if close.text != OPEN_BRACKETS[open_tok.text]:
+            raise syntax_error(close.col, f"{close.text!r} does not close {open_tok.text!r} "
                                     f"(column {open_tok.col})")
         self.take()
         self.depth -= 1
@@ -200,23 +200,23 @@ def _guard(expr: sympy.Expr, col: int) -> sympy.Expr:
     """Reject numbers too large to print (a product of many big literals)."""
     coeff = expr.as_coeff_Mul()[0] if isinstance(expr, sympy.Expr) else expr
     if coeff.is_Rational and max(abs(coeff.p).bit_length(), coeff.q.bit_length()) > MAX_BITS:
-        raise _error(col, "number too large")
+        raise syntax_error(col, "number too large")
     return expr
 
 
 def _power(base: sympy.Expr, exponent: sympy.Expr, col: int) -> sympy.Expr:
     if not exponent.is_Integer:
-        raise _error(col, f"an exponent must be a whole number from -{MAX_EXPONENT} to "
+        raise syntax_error(col, f"an exponent must be a whole number from -{MAX_EXPONENT} to "
                           f"{MAX_EXPONENT}, not {exponent}")
     n = int(exponent)
     if abs(n) > MAX_EXPONENT:
-        raise _error(col, f"exponent {n} is too large (at most {MAX_EXPONENT})")
+        raise syntax_error(col, f"exponent {n} is too large (at most {MAX_EXPONENT})")
     if base == 0 and n < 0:
-        raise _error(col, "division by zero")
+        raise syntax_error(col, "division by zero")
     coeff = base.as_coeff_Mul()[0]
     if coeff.is_Rational and (max(abs(coeff.p).bit_length(), coeff.q.bit_length()) * abs(n)
                               > MAX_BITS):
-        raise _error(col, "number too large")
+        raise syntax_error(col, "number too large")
     return sympy.Pow(base, n)
 
 

@@ -1,5 +1,8 @@
 """The layer catalog. :data:`REGISTRY` is the whole extension surface: the CLI's
-layer names, the notes and the tests all read it.
+layer names, the notes and the tests all read it. Also: layer options read from text
+(:mod:`.options`) and a layer's four quantities as a report (:mod:`.summary`).
+
+May import the core only (``errors``, ``symbols``, ``shapes``, ``printing``).
 
 >>> sorted(REGISTRY)[:4]
 ['avg-pool', 'batchnorm', 'conv', 'dense']

@@ -35,7 +35,7 @@ from ..sweep import evaluate_points
 from ..symbols import SYMBOLS
 from . import spec
 from .nodes import NETWORK_OPS, Concat, LayerSpec, Residual, Row, Sequence, layer
-from .propagate import _Walker, count_rows
+from .propagate import Walker, count_rows
 
 __all__ = ["Network", "Analysis", "LayerSpec", "Sequence", "Residual", "Concat", "Row", "layer",
            "NETWORK_OPS", "NETWORK_NAMES", "SWEEP_KEYS", "TOTALS"]
@@ -145,7 +145,7 @@ class Network:
             subs[symbol] = _exact(value, str(symbol))
         shape = self._input_shape(subs)
         count_rows(self.layers)
-        walker = _Walker(subs)
+        walker = Walker(subs)
         out, _ = walker.walk(self.layers, shape, "", (sympy.Integer(1), sympy.Integer(1)))
         stride = tuple(sympy.Integer(math.lcm(*[int(s[axis]) for s in walker.strides
                                                  if s[axis].is_Integer] or [1])) for axis in (0, 1))
@@ -158,7 +158,7 @@ class Network:
                 if isinstance(symbol, sympy.Symbol) and s != 1:
                     there[symbol], back[symbol] = s * symbol, symbol / s
             if there:
-                walker = _Walker(subs)
+                walker = Walker(subs)
                 scaled = Shape(*(there.get(v, v) for v in shape))
                 out, _ = walker.walk(self.layers, scaled, "", (sympy.Integer(1), sympy.Integer(1)))
                 rows = [_map_row(row, back) for row in walker.rows]

@@ -17,7 +17,7 @@ from ..layers import Shape
 
 #: Network-level operations that are not catalog layers (no parameters, no MACs).
 NETWORK_OPS = {"flatten": "reshape a W x H x C map into a vector of W H C features"}
-_MAX_NESTING = 50
+MAX_NESTING = 50
 
 
 @dataclass(frozen=True)

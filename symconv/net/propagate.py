@@ -7,7 +7,7 @@ the computed output size; identical layers on identical inputs are built once.
 
 >>> from symconv.net.nodes import layer
 >>> from symconv.layers import Shape
->>> w = _Walker({})
+>>> w = Walker({})
 >>> out, _ = w.walk([layer("conv", D_out=8, K=3, stride=2)], Shape(9, 9, 3), "", (1, 1))
 >>> tuple(out), w.rows[0].macs
 ((4, 4, 8), 3456)
@@ -23,7 +23,7 @@ import sympy
 from ..errors import InputError
 from ..layers import REGISTRY, Dense, GlobalAvgPool, Shape, TransposedConv, layer_class
 from ..symbols import as_expr
-from .nodes import _MAX_NESTING, NETWORK_OPS, Concat, LayerSpec, Residual, Row, Sequence
+from .nodes import MAX_NESTING, NETWORK_OPS, Concat, LayerSpec, Residual, Row, Sequence
 
 #: More rows than this is a mistake (a repeat count off by orders of magnitude), not a network.
 MAX_ROWS = 1_000_000
@@ -84,7 +84,7 @@ def tidy_size(expr):
     return expr.replace(lambda x: isinstance(x, (sympy.floor, sympy.ceiling)), _collapse)
 
 
-class _Walker:
+class Walker:
     """Propagates shapes through the nodes and collects the rows."""
 
     def __init__(self, values: dict):
@@ -102,9 +102,9 @@ class _Walker:
 
     def walk(self, nodes: Iterable, shape: Shape, prefix: str, scale, depth: int = 0):
         nodes = list(nodes)
-        if depth > _MAX_NESTING:
+        if depth > MAX_NESTING:
             where = prefix if len(prefix) < 40 else prefix[:37] + "..."
-            raise InputError(f"layer {where}: blocks nest deeper than {_MAX_NESTING} levels")
+            raise InputError(f"layer {where}: blocks nest deeper than {MAX_NESTING} levels")
         for index, node in enumerate(nodes, 1):
             repeat = self.subst(node.repeat)
             if isinstance(repeat, sympy.Basic) and repeat.is_Integer:
@@ -238,8 +238,8 @@ class _Walker:
 
 def count_rows(nodes, depth: int = 0) -> int:
     """How many rows the nodes unroll to (repeats multiplied out), without building anything."""
-    if depth > _MAX_NESTING:
-        raise InputError(f"blocks nest deeper than {_MAX_NESTING} levels")
+    if depth > MAX_NESTING:
+        raise InputError(f"blocks nest deeper than {MAX_NESTING} levels")
     total = 0
     for node in nodes:
         repeat = node.repeat if isinstance(node.repeat, int) else 1
