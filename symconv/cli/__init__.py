@@ -12,9 +12,7 @@ modules import their work inside ``run`` so that ``symconv --help`` does not loa
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
-import io
 import sys
 
 from ..errors import InputError
@@ -32,11 +30,6 @@ COMMANDS = {
 }
 
 FORMATS = ("text", "latex", "markdown", "json")
-
-#: commands whose output depends only on their arguments and the files they name:
-#: their output is cached on disk (symconv/cli/cache.py).
-PURE_COMMANDS = frozenset({"layers", "show", "ratio", "eval", "check", "net"})
-
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr and exit code 2."""
@@ -73,15 +66,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one ``symconv`` command; return its exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    cacheable = bool(argv) and argv[0] in PURE_COMMANDS and not {"-h", "--help"} & set(argv)
-    if cacheable:
-        from . import cache
-
-        cacheable = cache.enabled()
-        stored = cache.load(argv) if cacheable else None
-        if stored is not None:
-            sys.stdout.write(stored)
-            return 0
     parser = build_parser()
     try:
         args, extra = parser.parse_known_args(argv)
@@ -93,17 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as stop:  # --help, or a usage error already printed
         return int(stop.code or 0)
     try:
-        if not cacheable:
-            return int(args.run(args))
-        output = io.StringIO()
-        try:
-            with contextlib.redirect_stdout(output):
-                code = int(args.run(args))
-        finally:
-            sys.stdout.write(output.getvalue())
-        if code == 0:
-            cache.store(argv, output.getvalue())
-        return code
+        return int(args.run(args))
     except InputError as error:
         print(f"symconv {args.command}: error: {error}", file=sys.stderr)
         return 2
