@@ -46,10 +46,18 @@ MEANINGS: dict[str, str] = {
     "C": "network input channels",
     "H": "network input height",
     "W": "network input width",
+    # One value for both axes, as most people write them; a formula that uses S (and not
+    # S_W, S_H) is compared with S_W = S_H = S, like K for W_F = H_F.
+    "S": "stride on both axes (S_W = S_H = S)",
+    "P": "zero padding on each side, on both axes (P_W = P_H = P)",
+    "d": "dilation on both axes (d_W = d_H = d)",
+    "a": "output padding of a transposed conv, on both axes (a_W = a_H = a)",
+    "a_W": "output padding of a transposed conv, along the width",
+    "a_H": "output padding of a transposed conv, along the height",
 }
 
 #: Symbols that are positive but not integers (multipliers).
-REAL_POSITIVE = {"alpha": "width multiplier"}
+REAL_POSITIVE = {"alpha": "width multiplier", "rho": "resolution multiplier"}
 
 SYMBOLS: dict[str, sympy.Symbol] = {
     name: sympy.Symbol(name, positive=True, integer=True) for name in MEANINGS
@@ -63,6 +71,8 @@ W_in, H_in, W_out, H_out = SYMBOLS["W_in"], SYMBOLS["H_in"], SYMBOLS["W_out"], S
 S_W, S_H, P_W, P_H = SYMBOLS["S_W"], SYMBOLS["S_H"], SYMBOLS["P_W"], SYMBOLS["P_H"]
 d_W, d_H, g, m = SYMBOLS["d_W"], SYMBOLS["d_H"], SYMBOLS["g"], SYMBOLS["m"]
 C, H, W, alpha = SYMBOLS["C"], SYMBOLS["H"], SYMBOLS["W"], SYMBOLS["alpha"]
+S, P, d, a, rho = SYMBOLS["S"], SYMBOLS["P"], SYMBOLS["d"], SYMBOLS["a"], SYMBOLS["rho"]
+a_W, a_H = SYMBOLS["a_W"], SYMBOLS["a_H"]
 
 
 def _spellings(name: str) -> set[str]:
@@ -87,6 +97,7 @@ def _build_aliases() -> dict[str, str]:
             for spelling in _spellings(f"{base}_{sub}"):
                 aliases.setdefault(spelling, f"{target}_{sub}")
     aliases.setdefault("\\alpha", "alpha")
+    aliases.setdefault("\\rho", "rho")
     return aliases
 
 

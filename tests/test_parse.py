@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from symconv.errors import InputError
+from symconv.formula.notation import spelling
 from symconv.formula.parse import (MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, NOTATIONS, Resolver,
                            expansion_size, parse, parse_aliases)
 from symconv.symbols import (D_in, D_out, H_F, H_in, H_out, K, S_W, SYMBOLS, W_F, W_in, W_out,
@@ -282,6 +283,98 @@ def test_round_trip_latex(expr):
 
 
 def test_every_notation_maps_to_known_symbols():
-    for table, identify in NOTATIONS.values():
-        assert set(table.values()) <= set(SYMBOLS)
+    for notation, (table, identify) in NOTATIONS.items():
+        resolver = Resolver(notation)
+        assert all(resolver.value(spelling(name)) is not None for name in table), notation
         assert set(identify) | set(identify.values()) <= set(SYMBOLS)
+
+
+# --- names and operators as people write them (issue 17) ---------------------------------
+from symconv.symbols import P, S, a, d, rho  # noqa: E402
+
+
+
+
+def _aliased(*pairs):
+    return Resolver(aliases=parse_aliases(list(pairs)))
+
+
+@pytest.mark.parametrize("text, aliases, expected", [
+    ("in_height - kernel_size", ["in_height=H_in", "kernel_size=K"], H_in - K),
+    ("K1 K2", ["K1=H_F", "K2=W_F"], H_F * W_F),
+    ("M' N'", ["M'=H_out", "N'=W_out"], H_out * W_out),
+    ("i' + 1", ["i'=W_in"], W_in + 1),
+    ("h_w[0] + 2", ["h_w[0]=H_in"], H_in + 2),
+    (r"\text{padding}[0] + \text{kernel\_size[1]}", ["padding[0]=P_H", "kernel_size[1]=W_F"],
+     SYMBOLS["P_H"] + W_F),
+    (r"\mathrm{C} \cdot \tilde{k}", ["C=D_in", "\\tilde{k}=K"], D_in * K),
+    (r"n_{H_{prev}} - f", ["n_{H_{prev}}=H_in", "f=K"], H_in - K),
+    ("X_{pad} + X_pad", ["X_{pad}=P_W"], 2 * SYMBOLS["P_W"]),
+    ("neurons_in_layer", ["neurons_in_layer=D_out"], D_out),
+])
+def test_names_as_people_write_them(text, aliases, expected):
+    assert parse(text, resolver=_aliased(*aliases)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("K^2 x C_in x C_out", K**2 * D_in * D_out),
+    ("(3x3x3) x (4x4) x (2)", sympy.Integer(864)),
+    ("W_in // S_W", sympy.floor(W_in / S_W)),
+    ("int((W_in - W_F)/S_W) + 1", sympy.floor((W_in - W_F) / S_W) + 1),
+    ("math.floor(W_in / 2)", sympy.floor(W_in / 2)),
+    ("np.ceil(W_in / S_W)", sympy.ceiling(W_in / S_W)),
+    ("max(D_in, D_out)", sympy.Max(D_in, D_out)),
+    (r"\max(W_in, 2)", sympy.Max(W_in, 2)),
+    ("|W_in - W_F| + 1", sympy.Abs(W_in - W_F) + 1),
+    (r"\left| D_in - D_out \right|", sympy.Abs(D_in - D_out)),
+    ("1,28,800", sympy.Integer(128800)),
+    ("10–3+1", sympy.Integer(8)),
+    ("αD_in + ɑD_out + ρW_out + 𝜌H_out", alpha * D_in + alpha * D_out + rho * W_out + rho * H_out),
+    (r"\rho^2 \alpha", rho**2 * alpha),
+    ("S P d a", S * P * d * a),
+    ("W_FH_FD_in", W_F * H_F * D_in),
+    ("gKxK", g * K * K),
+])
+def test_operators_as_people_write_them(text, expected):
+    assert parse(text) == expected
+
+
+def test_notations_for_documentation_and_books():
+    assert parse(r"\text{stride}[0] \text{padding}[1] \text{output\_padding}[0]",
+                 notation="pytorch") == SYMBOLS["S_H"] * SYMBOLS["P_W"] * SYMBOLS["a_H"]
+    assert parse("n_h - k_h + p_h", notation="d2l") == H_in - H_F + 2 * SYMBOLS["P_H"]
+    assert parse("(i - 1)s - 2p + k", notation="dumoulin") == (
+        (W_in - 1) * S_W - 2 * SYMBOLS["P_W"] + W_F)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("in_height", "in_height"), ("K1 + 1", "K1"), ("kernel_size", "kernel_size"),
+    ("add", "add"), (r"\text{padding}[0]", "padding[0]"), ("M'", "M'"),
+    ("filter_height * 2", "filter_height"), (r"\tilde{k}", "\\tilde{k}"), (r"\beta", "\\beta"),
+])
+def test_an_unknown_name_is_never_split_and_says_how_to_map_it(text, name):
+    with pytest.raises(InputError) as info:
+        parse(text)
+    message = str(info.value)
+    assert f"unknown symbol {name!r}" in message and "--alias" in message and "\n" not in message
+
+
+def test_a_product_of_known_names_splits_only_when_the_whole_is_unknown():
+    assert parse("HW", notation="cin-cout") == H_out * W_out
+    assert parse("WHN", resolver=_aliased("W=W_in", "H=H_in", "N=D_in")) == W_in * H_in * D_in
+    assert parse("K1", resolver=_aliased("K1=D_in", "K=H_F")) == D_in  # the whole wins
+    with pytest.raises(InputError, match="unknown symbol 'K1'"):  # never K*1
+        parse("K1")
+
+
+def test_an_alias_target_is_a_symbol_never_another_alias():
+    r = _aliased("K=D_out", "F=K")  # CS231n: K filters of F x F
+    assert parse("K F F D_in", resolver=r) == D_out * K**2 * D_in
+
+
+@pytest.mark.parametrize("text", ["max(D_in)", "floor(D_in, D_out)", "D_in, D_out", "x D_in",
+                                  "|D_in", "floor D_in", r"\tilde{2+3}"])
+def test_operator_misuse_is_a_clean_error(text):
+    with pytest.raises(InputError) as info:
+        parse(text)
+    assert "\n" not in str(info.value)

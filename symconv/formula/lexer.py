@@ -1,47 +1,78 @@
 r"""The tokenizer of the formula parser: plain text and LaTeX into a list of tokens.
 
-Numbers (``6,432``, ``98\,406\,400``, ``5x5x8x32``), names resolved through a
-:class:`~symconv.formula.notation.Resolver` (``D_{in}``; ``W_FH_F`` is ``W_F H_F``), operators
-(``* \times \cdot ×``), groups (``( [ { \left( \lfloor \lceil``) and ``\frac``;
-spacing commands are skipped, anything else is an error naming its column.
+Numbers (``6,432``, ``1,28,800``, ``98\,406\,400``, ``5x5x8x32``); names as people write
+them, resolved through a :class:`~symconv.formula.notation.Resolver`; operators
+(``* \times \cdot × x // ^``, ``x`` between two operands); groups (``( [ { \left(
+\lfloor \lceil |...|``), ``\frac``, functions (``floor ceil int max min abs sqrt``).
+Spacing commands are skipped; anything else is an error naming its column.
+
+A name is letters, digits, underscores and primes together, with its subscripts and
+indices: ``in_height``, ``K1``, ``M'``, ``kernel_size[0]``, ``\text{padding}[0]``,
+``n_{H_{prev}}``, ``\tilde{k}``, ``ρ``. It is never split into a product unless the whole
+is unknown and every piece is known (``HW``, ``W_FH_F``, ``gK``).
 
 >>> from symconv.formula.notation import Resolver
 >>> [t.text for t in tokenize(r"D_{out}\left(5x5 + 1\right)", Resolver())]
-['D_out', '(', '5', '*', '5', '+', '1', ')', 'end of formula']
+['D_{out}', '(', '5', '*', '5', '+', '1', ')', 'end of formula']
+>>> [t.text for t in tokenize("K1 x C_in", Resolver(aliases={"K1": "H_F"}))]
+['K1', '*', 'C_in', 'end of formula']
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import sympy
 
 from ..errors import InputError
-from .notation import Resolver
+from .notation import Resolver, spelling
 
 #: LaTeX commands that are only spacing or sizing: skipped.
 _SKIP = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", "big", "Big",
          "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr",
-         "left", "right", "middle", "thinspace", "enspace", "nonumber"}
-_TIMES = {"times", "cdot", "ast", "bullet"}
+         "left", "right", "middle", "thinspace", "enspace", "nonumber", "limits"}
+_TIMES = {"times", "cdot", "ast", "bullet", "cross"}
 OPEN_BRACKETS = {"(": ")", "[": "]", "{": "}", "\\lfloor": "\\rfloor", "\\lceil": "\\rceil",
-         "\\{": "\\}", "\\langle": "\\rangle"}
+                 "\\{": "\\}", "\\langle": "\\rangle", "|": "|"}
 _CLOSE = set(OPEN_BRACKETS.values())
-#: plain-text functions, always written with parentheses: floor(x), ceil(x)
-_FUNCTIONS = {"floor": sympy.floor, "ceil": sympy.ceiling, "ceiling": sympy.ceiling,
-              "sqrt": sympy.sqrt}
-_UNICODE = {"×": "*", "·": "*", "⋅": "*", "∗": "*", "−": "-", "÷": "/", "⌊": "\\lfloor",
-            "⌋": "\\rfloor", "⌈": "\\lceil", "⌉": "\\rceil", "\u00a0": " ", "\u2009": " ",
-            "\u202f": " "}
-_NUMBER = re.compile(r"\d{1,3}(?:(?:,|\\,|\{,\}|\u2009|\u202f)\d{3})+(?!\d)|\d+(?:\.\d+)?", re.ASCII)
+#: functions, written with parentheses: floor(x), int(x), max(a, b)
+FUNCTIONS = {"floor": sympy.floor, "ceil": sympy.ceiling, "ceiling": sympy.ceiling,
+             "sqrt": sympy.sqrt, "int": sympy.floor, "abs": sympy.Abs, "max": sympy.Max,
+             "min": sympy.Min}
+#: ``math.floor``, ``np.ceil``: the module name is left out
+_MODULES = {"math", "np", "numpy", "torch", "tf"}
+_UNICODE = {"×": "*", "·": "*", "⋅": "*", "∗": "*", "•": "*", "∙": "*", "✕": "*", "⨯": "*",
+            "−": "-", "–": "-", "—": "-", "‐": "-", "÷": "/", "⌊": "\\lfloor", "⌋": "\\rfloor",
+            "⌈": "\\lceil", "⌉": "\\rceil", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+            "\u200b": " ", "∣": "|"}
+#: LaTeX wrappers whose argument is a name (or a number): \text{padding}, \mathrm{C}
+_WRAPPERS = {"text", "mathrm", "textrm", "mathit", "textit", "mathsf", "textsf", "mathbf",
+             "textbf", "boldsymbol", "operatorname", "textnormal", "mathtt", "texttt", "bm"}
+#: accents that make a new name: \tilde{k}, \hat{k}
+_ACCENTS = {"tilde", "hat", "bar", "widetilde", "widehat", "overline", "vec", "dot", "check"}
+_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
+          "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "varrho", "sigma", "tau",
+          "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta",
+          "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega"}
+_NUMBER = re.compile(r"\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])"  # 1,28,800 (Indian grouping)
+                     r"|\d{1,3}(?:(?:,|\\,|\{,\}|\u2009|\u202f)\d{3})+(?!\d)|\d+(?:\.\d+)?",
+                     re.ASCII)
 _PRODUCT_X = re.compile(r"\s*[xX]\s*(?=\d)", re.ASCII)
-_TEXT_WRAP = re.compile(r"\\(?:text|mathrm|mathit|textrm|mathsf|rm|it|operatorname)\s*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*", re.ASCII)
+_BARE_SUB = re.compile(r"[A-Za-z0-9']+", re.ASCII)
+_INDEX = re.compile(r"\[\s*\d{1,3}\s*\]", re.ASCII)
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
+MAX_NAME = 100        # characters in one name
+_MAX_SPLIT = 40       # longest unknown name tried as a product of known ones
+#: one-letter names too common inside words to be pieces of a split (``add`` is no a*d*d)
+_NO_SPLIT = {"a", "d", "m"}
 
 
 @dataclass(frozen=True)
 class Token:
-    kind: str    # num, name, op, open, close, frac, sqrt, func, end
+    kind: str    # num, name, op, open, close, comma, frac, sqrt, func, end
     text: str
     col: int     # 1-based column in the original text
     value: object = None
@@ -51,13 +82,47 @@ def syntax_error(col: int, message: str) -> InputError:
     return InputError(f"parse error at column {col}: {message}")
 
 
+def _matching(text: str, i: int) -> int:
+    """The index of the ``}`` that closes the ``{`` at ``i``, or -1."""
+    depth = 0
+    for j in range(i, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[j], 0)
+        if depth == 0:
+            return j
+    return -1
+
+
+def _greek_name(c: str) -> str | None:
+    """``α`` and look-alikes (``ɑ``, ``𝛼``) -> ``alpha``; ``ρ``, ``𝜌`` -> ``rho``."""
+    try:
+        name = unicodedata.name(c)
+    except ValueError:
+        return None
+    match = re.fullmatch(r"(?:MATHEMATICAL (?:BOLD |ITALIC |SANS-SERIF )*|(?:GREEK|LATIN) )"
+                         r"(SMALL|CAPITAL) (?:LETTER )?([A-Z]+)(?: SYMBOL)?", name)
+    if not match:
+        return None
+    word = match.group(2).lower()
+    if word == "lamda":
+        word = "lambda"
+    if word not in _GREEK and word.capitalize() not in _GREEK:
+        return None
+    return word.capitalize() if match.group(1) == "CAPITAL" else word
+
+
 class _Lexer:
     def __init__(self, text: str, resolver: Resolver):
         self.text, self.resolver, self.pos = text, resolver, 0
         self.tokens: list[Token] = []
+        self.bars = 0  # |...| groups open
 
     def add(self, kind: str, text: str, col: int, value=None) -> None:
         self.tokens.append(Token(kind, text, col, value))
+
+    def _operand_ended(self) -> bool:
+        """Whether the last token ends an operand (so ``|`` closes and ``x`` multiplies)."""
+        last = self.tokens[-1] if self.tokens else None
+        return last is not None and last.kind in ("num", "name", "close")
 
     def run(self) -> list[Token]:
         text = self.text
@@ -67,12 +132,15 @@ class _Lexer:
                 self.pos += 1
             elif c in "0123456789":
                 self.number()
-            elif c.isalpha() and c.isascii():
-                self.name()
+            elif c.isascii() and c.isalpha():
+                self.word()
             elif c == "\\":
                 self.command()
             elif c == "*" and text.startswith("**", self.pos):
                 self.add("op", "^", col)
+                self.pos += 2
+            elif c == "/" and text.startswith("//", self.pos):
+                self.add("op", "//", col)
                 self.pos += 2
             elif c in "+-*/^":
                 self.add("op", c, col)
@@ -83,17 +151,37 @@ class _Lexer:
             elif c in ")]}":
                 self.add("close", c, col)
                 self.pos += 1
+            elif c == ",":
+                self.add("comma", ",", col)
+                self.pos += 1
+            elif c in "|∣":
+                self.bar(col)
+                self.pos += 1
             elif c in _UNICODE:
                 self.unicode(_UNICODE[c], col)
+            elif _greek_name(c):
+                self.pos += 1
+                self.name_from(_greek_name(c), col, self.pos)
             else:
                 raise syntax_error(col, f"unexpected character {c!r}")
         self.add("end", "end of formula", len(text) + 1)
         return self.tokens
 
+    def bar(self, col: int, side: str | None = None) -> None:
+        """``|x|``: a bar after an operand closes, any other opens."""
+        if side == "close" or (side is None and self._operand_ended() and self.bars):
+            self.bars -= 1
+            self.add("close", "|", col)
+        else:
+            self.bars += 1
+            self.add("open", "|", col)
+
     def unicode(self, meaning: str, col: int) -> None:
         self.pos += 1
         if meaning in "*-/":
             self.add("op", meaning, col)
+        elif meaning == "|":
+            self.bar(col)
         elif meaning in OPEN_BRACKETS:
             self.add("open", meaning, col)
         elif meaning in _CLOSE:
@@ -115,7 +203,7 @@ class _Lexer:
 
     def command(self) -> None:
         col = self.pos + 1
-        match = re.compile(r"\\([A-Za-z]+|.)").match(self.text, self.pos)
+        match = _COMMAND.match(self.text, self.pos)
         if not match:
             raise syntax_error(col, "a lone backslash")
         word, self.pos = match.group(1), match.end()
@@ -129,98 +217,168 @@ class _Lexer:
             self.add("frac", "\\" + word, col)
         elif word == "sqrt":
             self.add("sqrt", "\\sqrt", col)
+        elif word in ("max", "min"):
+            self.add("func", word, col, FUNCTIONS[word])
+        elif word in ("vert", "lvert", "rvert", "|", "mid"):
+            self.bar(col, {"lvert": "open", "rvert": "close"}.get(word))
         elif "\\" + word in OPEN_BRACKETS:
             self.add("open", "\\" + word, col)
         elif "\\" + word in _CLOSE:
             self.add("close", "\\" + word, col)
-        elif word.isalpha() and self.resolver.get("\\" + word):
-            self.add("name", "\\" + word, col, self.resolver.get("\\" + word))
+        elif word in _WRAPPERS:
+            self.wrapped(word, col)
+        elif word in _ACCENTS:
+            self.accent(word, col)
+        elif word in _GREEK:
+            self.name_from("\\" + word, col, self.pos)
+        elif word == "prime":
+            raise syntax_error(col, "a prime belongs after a name, like M'")
         else:
             raise syntax_error(col, f"unsupported LaTeX command \\{word} (formulas use + - * / ^, "
-                              f"\\frac, \\times, \\cdot, \\lfloor, \\lceil, \\left, \\right)")
+                                    f"\\frac, \\times, \\cdot, \\lfloor, \\lceil, \\left, \\right)")
 
-    def _subscript(self) -> tuple[str, bool]:
-        """The subscript after ``_``: ``(text, True)`` for braces, ``(run, False)`` for a bare run."""
-        text, start = self.text, self.pos
-        if start + 1 >= len(text):
-            raise syntax_error(start + 1, "a subscript is missing after '_'")
-        if text[start + 1] == "{":
-            depth, i = 0, start + 1
-            while i < len(text):
-                depth += {"{": 1, "}": -1}.get(text[i], 0)
-                if depth == 0:
-                    break
-                i += 1
-            if depth:
-                raise syntax_error(start + 2, "unmatched '{' in a subscript")
-            # \text{in} and friends: W_{\text{in}}
-            inner = _TEXT_WRAP.sub("", text[start + 2:i]).replace("{", "").replace("}", "")
-            inner = inner.replace(" ", "")
-            if not re.fullmatch(r"[A-Za-z0-9]+", inner):
-                raise syntax_error(start + 2, "a subscript is letters or digits in braces, like D_{in}")
-            self.pos = i + 1
-            return inner, True
-        match = re.compile(r"[A-Za-z0-9]+").match(text, start + 1)
-        if not match:
-            raise syntax_error(start + 2, "a subscript is letters or digits, like D_in")
-        self.pos = match.end()
-        return match.group(), False
+    def _braced(self, col: int, what: str) -> str:
+        """The ``{...}`` argument at the current position, without its braces."""
+        while self.text.startswith(" ", self.pos):
+            self.pos += 1
+        if not self.text.startswith("{", self.pos):
+            raise syntax_error(col, f"{what} needs an argument in braces")
+        end = _matching(self.text, self.pos)
+        if end < 0:
+            raise syntax_error(self.pos + 1, "unmatched '{'")
+        inner = self.text[self.pos + 1:end]
+        self.pos = end + 1
+        return inner
 
-    def name(self) -> None:
+    def wrapped(self, word: str, col: int) -> None:
+        r"""``\text{padding}[0]`` is the name ``padding[0]``; ``\text{2}`` is the number 2."""
+        inner = spelling(self._braced(col, "\\" + word))
+        if not inner:
+            return
+        if re.fullmatch(r"\d+", inner):
+            self.add("num", inner, col, sympy.Integer(inner))
+        elif inner in FUNCTIONS and self.text[self.pos:].lstrip().startswith(("(", "\\left")):
+            self.add("func", inner, col, FUNCTIONS[inner])
+        elif re.fullmatch(r"[A-Za-z][A-Za-z0-9_']*(?:\[\d{1,3}\])*", inner):
+            self.name_from(inner, col, self.pos)
+        else:
+            shown = inner if len(inner) <= 40 else inner[:40] + "..."
+            raise syntax_error(col, f"unknown symbol {shown!r}" + self.resolver.suggestion(shown))
+
+    def accent(self, word: str, col: int) -> None:
+        r"""``\tilde{k}`` is a name of its own (map it with ``--alias '\tilde{k}=K'``)."""
+        inner = spelling(self._braced(col, "\\" + word))
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_']*|\\[A-Za-z]+", inner):
+            raise syntax_error(col, f"\\{word} takes one name, like \\{word}{{k}}")
+        self.name_from(f"\\{word}{{{inner}}}", col, self.pos)
+
+    def word(self) -> None:
+        """A plain-text word: a function call, a module prefix, ``x`` as times, or a name."""
         col, text = self.pos + 1, self.text
-        run = re.compile(r"[A-Za-z]+").match(text, self.pos).group()
-        self.pos += len(run)
-        if run in _FUNCTIONS and text[self.pos:].lstrip().startswith("("):  # floor(...)
-            self.add("func", run, col, _FUNCTIONS[run])
+        match = _WORD.match(text, self.pos)
+        head, after = match.group(), match.end()
+        if head in _MODULES and text.startswith(".", after):  # math.floor(...)
+            call = _WORD.match(text, after + 1)
+            if call and call.group() in FUNCTIONS and text[call.end():].lstrip().startswith("("):
+                self.pos = call.end()
+                self.add("func", call.group(), col, FUNCTIONS[call.group()])
+                return
+        if head in FUNCTIONS and text[after:].lstrip().startswith("("):
+            self.pos = after
+            self.add("func", head, col, FUNCTIONS[head])
             return
-        if text.startswith("_", self.pos):
-            sub, braced = self._subscript()
-            head, last = run[:-1], run[-1]
-            if head:
-                self.letters(head, col)
-            # W_FH_F is W_F H_F, but D_inn is not D_in n: split only before a capital or digit.
-            subs = [sub] if braced else [sub[:n] for n in range(len(sub), 0, -1)
-                                         if n == len(sub) or not sub[n].islower()]
-            for s in subs:
-                canonical = self.resolver.get(f"{last}_{s}")
-                if canonical:
-                    if not braced:  # W_FH_F: the subscript is F, then H_F follows
-                        self.pos -= len(sub) - len(s)
-                    self.add("name", f"{last}_{s}", col + len(head), canonical)
-                    return
-            shown = f"{last}_{{{sub}}}" if braced else f"{last}_{sub}"
-            raise syntax_error(col + len(head), f"unknown symbol {shown!r}"
-                         + self.resolver.suggestion(shown))
-        self.letters(run, col)
+        self.name_from(head, col, after)
 
-    def letters(self, run: str, col: int) -> None:
-        """A run of letters: a known name (``Din``, ``alpha``) or a product of known names (``gK``)."""
-        canonical = self.resolver.get(run)
-        if canonical:
-            self.add("name", run, col, canonical)
-            return
-        parts, i = [], 0
-        while i < len(run):
-            for j in range(len(run), i, -1):
-                if self.resolver.get(run[i:j]):
-                    parts.append((run[i:j], i))
-                    i = j
-                    break
+    def _rest_of_name(self) -> None:
+        """Subscripts (``_in``, ``_{H_{prev}}``, ``_\text{in}``), primes and ``[0]`` indices."""
+        text = self.text
+        while True:
+            if text.startswith("\\_", self.pos):
+                at = self.pos + 2
+            elif text.startswith("_", self.pos):
+                at = self.pos + 1
             else:
-                raise syntax_error(col, f"unknown symbol {run!r}" + self.resolver.suggestion(run))
-        for part, offset in parts:
-            self.add("name", part, col + offset, self.resolver.get(part))
+                break
+            c = text[at:at + 1]
+            if c == "{":
+                end = _matching(text, at)
+                if end < 0:
+                    raise syntax_error(at + 1, "unmatched '{' in a subscript")
+                self.pos = end + 1
+                break
+            if c == "\\":
+                sub = re.compile(r"\\[A-Za-z]+\s*(?:\{[^{}]*\})?").match(text, at)
+                if not sub:
+                    raise syntax_error(at + 1, "a subscript is letters or digits, like D_in")
+                self.pos = sub.end()
+                break
+            sub = _BARE_SUB.match(text, at)
+            if not sub:
+                raise syntax_error(at, "a subscript is missing after '_'")
+            self.pos = sub.end()
+        while text.startswith(("'", "′"), self.pos):
+            self.pos += 1
+        while True:
+            index = _INDEX.match(text, self.pos)
+            if not index:
+                break
+            self.pos = index.end()
 
+    def name_from(self, head: str, col: int, pos: int) -> None:
+        """The name starting with ``head`` (already read up to ``pos``): read its subscripts
+        and indices, then resolve it."""
+        self.pos = pos
+        rest_start = self.pos
+        self._rest_of_name()
+        raw = head + self.text[rest_start:self.pos]
+        name = spelling(raw)
+        if len(name) > MAX_NAME:
+            raise syntax_error(col, f"a name longer than {MAX_NAME} characters")
+        value = self.resolver.value(name)
+        if value is not None:
+            self.add("name", name, col, value)
+            return
+        if name in ("x", "X"):  # K^2 x C x N
+            if not self._operand_ended():
+                raise syntax_error(col, "'x' as a product needs something before it")
+            self.add("op", "*", col)
+            return
+        parts = self._split(name)
+        if parts is None:
+            raise syntax_error(col, f"unknown symbol {name!r}" + self.resolver.suggestion(name))
+        for offset, piece, piece_value in parts:
+            if piece_value is None:
+                self.add("op", "*", col + offset)
+            else:
+                self.add("name", piece, col + offset, piece_value)
 
-
-def _matching(text: str, i: int) -> int:
-    """The index of the ``}`` that closes the ``{`` at ``i``, or -1."""
-    depth = 0
-    for j in range(i, len(text)):
-        depth += {"{": 1, "}": -1}.get(text[j], 0)
-        if depth == 0:
-            return j
-    return -1
+    def _split(self, name: str) -> list[tuple[int, str, object]] | None:
+        """``HW`` -> H, W; ``W_FH_F`` -> W_F, H_F: the fewest known pieces that make up an
+        unknown name, or None. An ``x`` between two pieces is a product (``KxK``)."""
+        if len(name) > _MAX_SPLIT or not re.fullmatch(r"[A-Za-z0-9_']+", name):
+            return None
+        n = len(name)
+        best: list[list | None] = [None] * (n + 1)
+        best[0] = []
+        for i in range(n):
+            if best[i] is None or not name[i].isalpha():
+                continue
+            for j in range(i + 1, n + 1):
+                piece = name[i:j]
+                if piece.endswith("_"):
+                    continue
+                value = None if piece in _NO_SPLIT else self.resolver.value(piece)
+                if value is None and piece in ("x", "X") and best[i] and j < n:
+                    value = "times"
+                if value is None:
+                    continue
+                candidate = best[i] + [(i, piece, None if value == "times" else value)]
+                if best[j] is None or len(candidate) < len(best[j]):
+                    best[j] = candidate
+        found = best[n]
+        if not found or len(found) < 2 or found[-1][2] is None:
+            return None
+        return found
 
 
 def strip_braces(text: str) -> str:

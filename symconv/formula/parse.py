@@ -35,7 +35,6 @@ import math
 import sympy
 
 from ..errors import InputError
-from ..symbols import SYMBOLS
 from .lexer import OPEN_BRACKETS, Token, syntax_error, tokenize
 from .notation import NOTATIONS, Resolver, parse_aliases
 
@@ -100,13 +99,16 @@ class _Parser:
         left = self.unary()
         while True:
             tok = self.tok
-            if tok.kind == "op" and tok.text in "*/":
+            if tok.kind == "op" and tok.text in ("*", "/", "//"):
                 self.take()
                 right = self.unary()
-                if tok.text == "/":
+                if tok.text in ("/", "//"):
                     if right == 0:
                         raise syntax_error(tok.col, "division by zero")
                     left = left / right
+                    if tok.text == "//":  # Python's floor division
+                        self.count_function(tok.col)
+                        left = sympy.floor(left)
                 else:
                     left = left * right
             elif self._starts_operand():  # implicit product: 2 D_in, D_out(...)
@@ -140,7 +142,7 @@ class _Parser:
         if tok.kind == "num":
             return tok.value
         if tok.kind == "name":
-            return SYMBOLS[tok.value]
+            return tok.value
         if tok.kind == "open":
             return self.group(tok)
         if tok.kind == "frac":
@@ -153,7 +155,7 @@ class _Parser:
         if tok.kind == "sqrt":
             return sympy.sqrt(self.argument(tok))
         if tok.kind == "func":
-            return tok.value(self.group(self.take()))
+            return self.call(tok)
         if tok.kind == "end":
             if self.opened:
                 raise syntax_error(self.opened[-1].col, f"unmatched {self.opened[-1].text!r}")
@@ -161,6 +163,32 @@ class _Parser:
         if tok.kind == "close":
             raise syntax_error(tok.col, f"unmatched {tok.text!r}")
         raise syntax_error(tok.col, f"expected a number or a symbol, not {tok.text!r}")
+
+    def call(self, func: Token) -> sympy.Expr:
+        """``floor(x)``, ``int(x)`` (a size is never negative: the floor), ``max(a, b)``."""
+        open_tok = self.take()
+        if open_tok.kind != "open" or open_tok.text != "(":
+            raise syntax_error(func.col, f"{func.text} needs its argument in parentheses")
+        self.enter(open_tok.col)
+        self.opened.append(open_tok)
+        args = [self.sum()]
+        while self.tok.kind == "comma":
+            self.take()
+            args.append(self.sum())
+        close = self.tok
+        if close.kind != "close" or close.text != ")":
+            if close.kind == "end":
+                raise syntax_error(open_tok.col, "unmatched '('")
+            raise syntax_error(close.col, f"unexpected {close.text!r}")
+        self.take()
+        self.depth -= 1
+        self.opened.pop()
+        several = func.text in ("max", "min")
+        if len(args) > 1 and not several:
+            raise syntax_error(func.col, f"{func.text} takes one argument")
+        if several and len(args) < 2:
+            raise syntax_error(func.col, f"{func.text} takes two or more arguments")
+        return func.value(*args)
 
     def argument(self, command: Token) -> sympy.Expr:
         """One argument of ``\\frac`` or ``\\sqrt``: a ``{...}`` group (or a single operand)."""
@@ -193,6 +221,9 @@ class _Parser:
             return sympy.floor(inner)
         if open_tok.text == "\\lceil":
             return sympy.ceiling(inner)
+        if open_tok.text == "|":
+            self.count_function(open_tok.col)
+            return sympy.Abs(inner)
         return inner
 
 
@@ -269,7 +300,7 @@ def parse(text: str, notation: str | None = None, aliases: dict[str, str] | None
     if len(denominators) > MAX_DENOMINATORS:
         raise InputError(f"formula too large: more than {MAX_DENOMINATORS} different sums "
                          f"under a fraction bar")
-    functions = expr.atoms(sympy.floor, sympy.ceiling) | {
+    functions = expr.atoms(sympy.floor, sympy.ceiling, sympy.Max, sympy.Min, sympy.Abs) | {
         p for p in expr.atoms(sympy.Pow) if not p.exp.is_Integer}
     if len(functions) > MAX_FLOORS:
         raise InputError(f"formula too large: more than {MAX_FLOORS} floors, ceilings and roots")

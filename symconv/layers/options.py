@@ -18,7 +18,7 @@ OPTION_NAMES = ("stride", "padding", "dilation", "groups", "bias", "depth_multip
                 "output_padding")
 #: per-axis option -> (width symbol, height symbol) that the bare letter stands for.
 AXIS_LETTERS = {"stride": ("S", "S_W", "S_H"), "padding": ("P", "P_W", "P_H"),
-                "dilation": ("d", "d_W", "d_H")}
+                "dilation": ("d", "d_W", "d_H"), "output_padding": ("a", "a_W", "a_H")}
 
 
 def parse_number(text: str, name: str) -> int:
