@@ -29,6 +29,7 @@ from typing import Mapping, Union
 import sympy
 
 from .layers import Layer, Quantity
+from .printing import to_latex
 from .symbols import as_expr
 
 Quantityish = Union[Quantity, str]
@@ -75,11 +76,11 @@ class _LatexRecord:
     """Mixin: ``_repr_latex_`` from the record's main expression."""
 
     def _repr_latex_(self) -> str:
-        return f"$\\displaystyle {sympy.latex(self.expr)}$"
+        return f"$\\displaystyle {to_latex(self.expr)}$"
 
     @property
     def latex(self) -> str:
-        return sympy.latex(self.expr)
+        return to_latex(self.expr)
 
 
 @dataclass(frozen=True)

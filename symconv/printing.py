@@ -2,19 +2,30 @@
 
 The core printers every output goes through: :func:`escape_latex` and
 :func:`escape_markdown` for user text, :func:`number` and :func:`math_number` for whole
-numbers, :func:`to_latex` and :func:`pretty_form` for expressions.
+numbers, :func:`to_latex`, :func:`course_str` and :func:`pretty_form` for expressions.
 
-Data and formatting stay apart: a command builds a :class:`Report` (a title and
-labelled values), and :func:`render` prints it as ``text`` (sympy's unicode
-pretty printing), ``latex``, ``markdown`` or ``json``. JSON carries every
-expression as ``{"expr": str(e), "latex": latex(e)}`` and every number as an integer.
+Expressions are printed the way a lecturer writes them (:func:`course_form`): numbers
+first, then the symbols in the course's order (``W_F H_F D_in D_out W_out H_out``), sums
+after the symbols they multiply (``D_out (W_F H_F D_in + 1)``), positive terms before
+negative ones and constants last (``W_in - W_F + 1``), higher degree first
+(``1/D_out + 1/(W_F H_F)``); the width and height formulas have the same shape, and a
+floor that folds its ``+ 1`` away is folded (max-pool's ``floor(W_in/W_F)``). The value
+is never changed, only its written form; ``names`` prints the symbols in another
+author's letters (``{D_in: "M"}``).
 
->>> escape_latex("a_b & 50% {x}")
-'a\\\\_b \\\\& 50\\\\% \\\\{x\\\\}'
->>> escape_markdown("*bold* [link](x) <b>")
-'\\\\*bold\\\\* \\\\[link\\\\](x) &lt;b&gt;'
->>> number(98406400), math_number(98406400)
-('98,406,400', '98{,}406{,}400')
+>>> from symconv.symbols import D_in, D_out, W_F, H_F, W_in, H_in, W_out, H_out
+>>> course_str(D_out * (W_F * H_F * D_in + 1))
+'D_out*(W_F*H_F*D_in + 1)'
+>>> course_str(1 - W_F + W_in), course_str(1 - H_F + H_in)
+('W_in - W_F + 1', 'H_in - H_F + 1')
+>>> to_latex(D_in * D_out * H_F * H_out * W_F * W_out)
+'W_{F} H_{F} D_{in} D_{out} W_{out} H_{out}'
+>>> print(to_latex(sympy.floor((W_in - W_F) / W_F) + 1))
+\\left\\lfloor{\\frac{W_{in}}{W_{F}}}\\right\\rfloor
+>>> print(to_latex(1 / (H_F * W_F) + 1 / D_out))
+\\frac{1}{D_{out}} + \\frac{1}{W_{F} H_{F}}
+>>> print(to_latex(D_in * (W_F * H_F + 1), {D_in: "M"}))
+M \\left(W_{F} H_{F} + 1\\right)
 """
 
 from __future__ import annotations
@@ -25,7 +36,9 @@ import sys
 from dataclasses import dataclass, field
 
 import sympy
+from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.str import StrPrinter
 from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
 from sympy.printing.pretty.stringpict import prettyForm
 
@@ -48,15 +61,140 @@ def escape_markdown(text) -> str:
     return "".join(_MARKDOWN_TEXT.get(c, c) for c in str(text))
 
 
-def to_latex(value) -> str:
-    """A sympy expression (or a number) as LaTeX; a string is taken to be LaTeX already."""
+# --- expressions in the course's written form ---------------------------------------
+
+#: factor order inside a product: ``2 W_F H_F D_in D_out W_out H_out / g``.
+FACTOR_ORDER = ("W_F", "H_F", "K", "D_in", "D_out", "W_out", "H_out", "W_in", "H_in",
+                "S_W", "S_H", "S", "P_W", "P_H", "P", "d_W", "d_H", "d", "g", "m",
+                "C", "H", "W", "alpha")
+#: term order inside a sum, after sign and degree: ``W_in + 2 P_W - d_W (W_F - 1) - 1``.
+TERM_ORDER = ("W_in", "H_in", "H", "W", "W_out", "H_out", "S_W", "S_H", "S", "P_W", "P_H",
+              "P", "d_W", "d_H", "d", "W_F", "H_F", "K", "D_in", "D_out", "C", "g", "m",
+              "alpha")
+
+
+def _rank(symbol, order) -> tuple:
+    name = getattr(symbol, "name", "")
+    return (order.index(name), "") if name in order else (len(order), name)
+
+
+def _degree(e) -> int:
+    if e.is_Symbol:
+        return 1
+    if e.is_Pow and e.exp.is_Number:
+        return int(e.exp * _degree(e.base)) if e.exp.is_Integer else 0
+    if e.is_Mul:
+        return sum(_degree(a) for a in e.args)
+    if e.is_Add:
+        return max(_degree(a) for a in e.args)
+    return 0 if e.is_number else 1
+
+
+def _term_key(term) -> tuple:
+    coeff, rest = term.as_coeff_Mul()
+    ranks = sorted(_rank(s, TERM_ORDER) for s in rest.free_symbols)
+    return (rest.is_number, bool(coeff.is_negative), -_degree(rest), ranks, str(rest))
+
+
+def _factor_key(factor) -> tuple:
+    base = factor.base if factor.is_Pow else factor
+    if base.is_Symbol:
+        return (1, _rank(base, FACTOR_ORDER), "")
+    ranks = sorted(_rank(s, FACTOR_ORDER) for s in factor.free_symbols)
+    return (2, ranks[0] if ranks else (0, ""), str(factor))
+
+
+def _ordered(e):
+    """``e`` rebuilt unevaluated, its sums and products in the course's order."""
+    if e.is_Atom:
+        return e
+    if e.is_Add:
+        return sympy.Add(*[_ordered(t) for t in sorted(e.args, key=_term_key)], evaluate=False)
+    if e.is_Mul:
+        coeff, rest = e.as_coeff_Mul()
+        args = [_ordered(f) for f in sorted(sympy.Mul.make_args(rest), key=_factor_key)]
+        if coeff != 1:
+            args.insert(0, coeff)
+        return sympy.Mul(*args, evaluate=False) if len(args) > 1 else args[0]
+    if e.is_Pow:
+        return sympy.Pow(_ordered(e.base), e.exp, evaluate=False)
+    if isinstance(e, sympy.Function):
+        return e.func(*[_ordered(a) for a in e.args], evaluate=False)
+    return e
+
+
+def _tidy(e):
+    """Fold a floor's integer part where that makes the formula shorter:
+    ``floor((W_in - W_F)/W_F) + 1`` is ``floor(W_in/W_F)``."""
+    rounding = (sympy.floor, sympy.ceiling)
+    if not e.has(*rounding):
+        return e
+    folded = e.replace(lambda x: isinstance(x, rounding), lambda x: x.func(sympy.expand(x.args[0])))
+    return folded if sympy.count_ops(folded) < sympy.count_ops(e) else e
+
+
+def course_form(expr):
+    """``expr`` as an unevaluated tree in the course's written order (same value)."""
+    expr = sympy.Integer(expr) if isinstance(expr, int) else expr
+    return _ordered(_tidy(expr))
+
+
+class _CourseLatex(LatexPrinter):
+    def __init__(self, names=None, **settings):
+        super().__init__({"order": "none", **settings})
+        self._names = names or {}
+
+    def _print_Symbol(self, e, style="plain"):
+        return self._names[e] if e in self._names else super()._print_Symbol(e, style)
+
+
+class _CourseStr(StrPrinter):
+    def __init__(self, names=None):
+        super().__init__({"order": "none"})
+        self._names = names or {}
+
+    def _print_Symbol(self, e):
+        return self._names.get(e, e.name)
+
+
+def to_latex(value, names: dict | None = None) -> str:
+    """A sympy expression (or a number) as LaTeX in the course's order; a string is taken to
+    be LaTeX already. ``names``: symbol -> LaTeX to print instead (another author's letters)."""
     if isinstance(value, str):
         return value
     if isinstance(value, int):
         return math_number(value)
     if isinstance(value, sympy.Integer):
         return math_number(int(value))
-    return sympy.latex(value)
+    return _CourseLatex(names).doprint(course_form(value))
+
+
+def shape_latex(shape, names: dict | None = None) -> str:
+    r"""``W x H x C`` as LaTeX, a sum in parentheses: ``\left(W_{in} - W_{F} + 1\right) \times ...``."""
+    return r" \times ".join(rf"\left({to_latex(v, names)}\right)" if course_form(v).is_Add
+                             else to_latex(v, names) for v in shape)
+
+
+def numbers_latex(expr, values: dict) -> str:
+    r"""``expr`` with numbers put in for its symbols, not evaluated, products as ``\cdot``:
+    the computation line of a worked example.
+
+    >>> from symconv.symbols import D_in, D_out, W_F, W_in
+    >>> print(numbers_latex(D_out * (W_F * W_F * D_in + 1), {D_out: 32, W_F: 5, D_in: 8}))
+    32 \cdot \left(5^{2} \cdot 8 + 1\right)
+    >>> print(numbers_latex(W_in - W_F + 1, {W_in: 128, W_F: 5}))
+    128 - 5 + 1
+    """
+    names = {s: str(int(v)) for s, v in values.items()}
+    return _CourseLatex(names, mul_symbol="dot").doprint(course_form(expr))
+
+
+def course_str(value, names: dict | None = None) -> str:
+    """One line of plain text in the course's order, that symconv's parser reads back:
+    ``D_out*(W_F*H_F*D_in + 1)``. For messages (lint, check)."""
+    if isinstance(value, (int, sympy.Integer)):
+        return str(int(value))
+    return _CourseStr(names).doprint(course_form(value))
 
 
 def number(value) -> str:
@@ -107,7 +245,7 @@ def as_json_value(value):
     if isinstance(value, sympy.Basic):
         if value.is_Integer:
             return int(value)
-        return {"expr": str(value), "latex": sympy.latex(value)}
+        return {"expr": str(value), "latex": to_latex(value)}
     if hasattr(value, "__iter__"):  # a Shape
         return as_json_value(dict(zip(("width", "height", "channels"), value)))
     raise TypeError(f"cannot put {value!r} in JSON")
@@ -155,7 +293,8 @@ def pretty_form(value) -> prettyForm:
     flag = pretty_use_unicode(True)  # Greek names (alpha -> α) follow this global flag
     try:
         with without_units_import():
-            return _NamePrinter({"use_unicode": True, "wrap_line": False})._print(value)
+            return _NamePrinter({"use_unicode": True, "wrap_line": False, "order": "none"})._print(
+                course_form(value) if isinstance(value, sympy.Basic) else value)
     finally:
         pretty_use_unicode(flag)
 
@@ -164,17 +303,16 @@ def _pretty(value) -> str:
     if isinstance(value, sympy.Basic):
         return str(pretty_form(value))
     if hasattr(value, "__iter__") and not isinstance(value, str):  # a Shape: one line
-        parts = [_pretty(v) if "\n" not in _pretty(v) else str(v) for v in value]
-        return " × ".join(f"({p})" if v.is_Add else p for p, v in zip(parts, value))
+        parts = [_pretty(v) if "\n" not in _pretty(v) else course_str(v) for v in value]
+        return " × ".join(f"({p})" if course_form(v).is_Add else p for p, v in zip(parts, value))
     return str(value)
 
 
 def _latex(value) -> str:
     if isinstance(value, sympy.Basic):
-        return sympy.latex(value)
+        return to_latex(value) if not value.is_Integer else str(value)
     if hasattr(value, "__iter__") and not isinstance(value, str):  # a Shape
-        return r" \times ".join(rf"\left({_latex(v)}\right)" if getattr(v, "is_Add", False)
-                                 else _latex(v) for v in value)
+        return shape_latex(value)
     return str(value)
 
 

@@ -200,7 +200,7 @@ def test_cli_json(capsys):
     assert {"verdict", "expected", "given", "difference", "counterexample", "condition"} <= set(data)
     assert data["verdict"] == "wrong"
     assert data["expected"] == {"expr": "D_out*(D_in*H_F*W_F + 1)",
-                                "latex": sympy.latex(D_out * (D_in * H_F * W_F + 1))}
+                                "latex": r"D_{out} \left(W_{F} H_{F} D_{in} + 1\right)"}
     assert data["condition"] == "D_in = D_out"
     assert data["counterexample"]["values"] == {"D_in": 2, "D_out": 3, "H_F": 3, "W_F": 3}
     assert data["counterexample"]["given"] == 84 and data["counterexample"]["expected"] == 57

@@ -22,7 +22,7 @@ def test_ratio_dw_sep_prints_the_closed_form(capsys):
     data = json.loads(out)
     assert code == 0
     assert data["ratio"] == {"expr": "1/(H_F*W_F) + 1/D_out",
-                             "latex": r"\frac{1}{H_{F} W_{F}} + \frac{1}{D_{out}}"}
+                             "latex": r"\frac{1}{D_{out}} + \frac{1}{W_{F} H_{F}}"}
     assert {d["symbol"]: d["value"]["expr"] for d in data["limits"]} == {
         "D_out": "1/(H_F*W_F)", "H_F": "1/D_out", "W_F": "1/D_out"}
 
@@ -31,7 +31,7 @@ def test_ratio_text_shows_the_limits(capsys):
     code, out, _ = run(capsys, "ratio", "--dw-sep")
     assert code == 0 and "limit as D_out → ∞" in out and "ratio =" in out
     # symbols print by their names, as they are typed back into symconv (not as Dₒᵤₜ)
-    assert "D_in⋅D_out⋅H_F⋅H_out⋅W_F⋅W_out" in out and "ₒ" not in out
+    assert "W_F⋅H_F⋅D_in⋅D_out⋅W_out⋅H_out" in out and "ₒ" not in out
 
 
 def test_ratio_of_params_without_bias(capsys):

@@ -17,7 +17,7 @@ def test_dw_sep_ratio_is_derived_not_typed():
     assert r.expr == 1 / D_out + 1 / (W_F * H_F)
     assert r.numerator == DepthwiseSeparable().macs and r.denominator == Conv().macs
     assert dict(r.limits) == {D_out: 1 / (W_F * H_F), W_F: 1 / D_out, H_F: 1 / D_out}
-    assert r._repr_latex_() == r"$\displaystyle \frac{1}{H_{F} W_{F}} + \frac{1}{D_{out}}$"
+    assert r._repr_latex_() == r"$\displaystyle \frac{1}{D_{out}} + \frac{1}{W_{F} H_{F}}$"
 
 
 def test_dw_sep_ratio_for_a_3x3_kernel_is_8_to_9_times_cheaper():

@@ -209,4 +209,4 @@ def test_avg_pool_has_no_dilation():
 def test_layers_show_as_latex_in_jupyter():
     latex = Conv()._repr_latex_()
     assert latex.startswith(r"$\displaystyle \begin{aligned}") and latex.endswith("$")
-    assert r"D_{out} \left(D_{in} H_{F} W_{F} + 1\right)" in latex
+    assert r"D_{out} \left(W_{F} H_{F} D_{in} + 1\right)" in latex

@@ -97,7 +97,7 @@ def test_every_rendered_example_matches_the_engine(name, markdown_notes):
 
 def test_the_dw_sep_note_states_the_ratio_and_the_3x3_reading(markdown_notes):
     note = markdown_notes["dw-sep.md"]
-    assert r"&= \frac{1}{H_{F} W_{F}} + \frac{1}{D_{out}}" in note
+    assert r"&= \frac{1}{D_{out}} + \frac{1}{W_{F} H_{F}}" in note
     assert "8 to 9 times fewer MACs" in note
     assert "[[conv]]" in note and "[[index]]" in note
 

@@ -123,26 +123,26 @@ def test_numeric_latex_keeps_the_computation_visible():
 
     assert render.numeric_latex(D_out * (W_F * H_F * D_in + 1),
                                 {D_out: 32, W_F: 5, H_F: 5, D_in: 8}) == \
-        r"32 \cdot \left(8 \cdot 5 \cdot 5 + 1\right)"
+        r"32 \cdot \left(5 \cdot 5 \cdot 8 + 1\right)"
 
 
 def test_show_markdown_renders_through_the_quantities_template(capsys):
     code, out, _ = run(capsys, "show", "conv", "--format", "markdown")
     assert code == 0
     assert "| quantity | formula | what it counts |" in out
-    assert r"| MACs | $D_{in} D_{out} H_{F} H_{out} W_{F} W_{out}$ |" in out
+    assert r"| MACs | $W_{F} H_{F} D_{in} D_{out} W_{out} H_{out}$ |" in out
 
 
 def test_show_latex_is_an_align_block(capsys):
     code, out, _ = run(capsys, "show", "dw-sep", "--no-bias", "--format", "latex")
     assert code == 0 and r"\begin{align*}" in out and r"\end{align*}" in out
-    assert r"\text{params} &= D_{in} D_{out} + D_{in} H_{F} W_{F}" in out
+    assert r"\text{params} &= W_{F} H_{F} D_{in} + D_{in} D_{out}" in out
 
 
 def test_ratio_markdown_derives_the_dw_sep_ratio_step_by_step(capsys):
     code, out, _ = run(capsys, "ratio", "--dw-sep", "--format", "markdown")
     assert code == 0
-    assert r"&= \frac{1}{H_{F} W_{F}} + \frac{1}{D_{out}}" in out
+    assert r"&= \frac{1}{D_{out}} + \frac{1}{W_{F} H_{F}}" in out
     assert "8 to 9 times fewer MACs" in out and r"$D_{out} \geq 72$" in out
 
 

@@ -28,6 +28,7 @@ from typing import ClassVar, Union
 import sympy
 
 from ..errors import InputError
+from ..printing import to_latex
 from ..shapes import as_padding, as_size, conv_output_size
 from ..symbols import H_in, H_out, W_in, W_out
 
@@ -196,10 +197,10 @@ class Layer:
 
     def _repr_latex_(self) -> str:
         """Jupyter shows a layer as its output size, params and MACs."""
-        out = r" \times ".join(rf"\left({sympy.latex(v)}\right)" if v.is_Add else sympy.latex(v)
+        out = r" \times ".join(rf"\left({to_latex(v)}\right)" if v.is_Add else to_latex(v)
                                for v in self.output_size)
-        rows = [(r"\text{output}", out), (r"\text{params}", sympy.latex(self.params)),
-                (r"\text{MACs}", sympy.latex(self.macs))]
+        rows = [(r"\text{output}", out), (r"\text{params}", to_latex(self.params)),
+                (r"\text{MACs}", to_latex(self.macs))]
         body = r" \\ ".join(f"{name} &= {value}" for name, value in rows)
         return rf"$\displaystyle \begin{{aligned}} {body} \end{{aligned}}$"
 

@@ -6,7 +6,7 @@ with what it counts.
 
 from __future__ import annotations
 
-from ..printing import Report
+from ..printing import Report, course_str
 from .options import OPTION_NAMES
 
 
@@ -47,4 +47,4 @@ def _params_note(layer) -> str:
         return "no trainable parameters"
     if layer.biases == 0:
         return "weights only, no bias"
-    return f"weights {layer.weights} + biases {layer.biases}"
+    return f"weights {course_str(layer.weights)} + biases {course_str(layer.biases)}"

@@ -21,8 +21,16 @@ import jinja2
 import sympy
 
 from ..errors import InputError
-from ..printing import escape_latex, escape_markdown, math_number, number, to_latex
-from ..symbols import MEANINGS, as_expr
+from ..printing import (
+    escape_latex,
+    escape_markdown,
+    math_number,
+    number,
+    numbers_latex,
+    shape_latex,
+    to_latex,
+)
+from ..symbols import as_expr
 
 #: output format -> file suffix of its templates and notes.
 SUFFIX = {"markdown": "md", "latex": "tex"}
@@ -184,57 +192,9 @@ def ratio_lhs(quantity: str, numerator: str, denominator: str) -> str:
 
 
 def numeric_latex(expr, values: dict) -> str:
-    """``expr`` as LaTeX with ``values`` put in for its symbols, not evaluated.
-
-    >>> from symconv.symbols import D_in, D_out, W_F, W_in
-    >>> numeric_latex(D_out * (W_F * W_F * D_in + 1), {D_out: 32, W_F: 5, D_in: 8})
-    '32 \\\\cdot \\\\left(8 \\\\cdot 5^{2} + 1\\\\right)'
-    >>> numeric_latex(W_in - W_F + 1, {W_in: 128, W_F: 5})
-    '128 - 5 + 1'
-    """
-    expr = as_expr(expr)
-    if expr.is_Symbol:
-        return str(values[expr]) if expr in values else sympy.latex(expr)
-    if expr.is_Number:
-        return sympy.latex(expr)
-    if isinstance(expr, (sympy.floor, sympy.ceiling)):
-        left, right = ((r"\lfloor", r"\rfloor") if isinstance(expr, sympy.floor)
-                       else (r"\lceil", r"\rceil"))
-        return rf"\left{left} {numeric_latex(sympy.together(expr.args[0]), values)} \right{right}"
-    if expr.is_Add:
-        terms = sorted(expr.as_ordered_terms(), key=lambda t: (bool(t.is_number),
-                                                          bool(t.as_coeff_Mul()[0].is_negative)))
-        out = ""
-        for i, term in enumerate(terms):
-            if i and term.as_coeff_Mul()[0].is_negative:
-                out += " - " + numeric_latex(-term, values)
-            else:
-                out += (" + " if i else "") + numeric_latex(term, values)
-        return out
-    if expr.is_Mul:
-        num, den = sympy.fraction(expr)
-        if den != 1:
-            return rf"\frac{{{numeric_latex(num, values)}}}{{{numeric_latex(den, values)}}}"
-        factors = sorted(expr.as_ordered_factors(), key=_course_order)
-        if factors[0] == -1:
-            return "-" + numeric_latex(sympy.Mul(*factors[1:]), values)
-        parts = [numeric_latex(f, values) for f in factors]
-        parts = [rf"\left({p}\right)" if f.is_Add else p for p, f in zip(parts, factors)]
-        return r" \cdot ".join(parts)
-    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
-        base = numeric_latex(expr.base, values)
-        base = base if expr.base.is_Atom else rf"\left({base}\right)"
-        return f"{base}^{{{expr.exp}}}"
-    return sympy.latex(expr.xreplace({s: sympy.Integer(v) for s, v in values.items()}))
-
-
-def _course_order(factor) -> tuple[int, int]:
-    """Numbers first, then symbols in the order of the symbols table (D_in, D_out, W_F, ...)."""
-    order = list(MEANINGS)
-    if factor.is_number:
-        return (0, 0)
-    name = getattr(factor, "name", None) or getattr(getattr(factor, "base", None), "name", "")
-    return (1, order.index(name) if name in order else len(order))
+    """``expr`` as LaTeX with ``values`` put in for its symbols, not evaluated
+    (:func:`symconv.printing.numbers_latex`, in the course's order)."""
+    return numbers_latex(as_expr(expr), values)
 
 
 def numeric_step_latex(step, values: dict) -> str:
@@ -256,8 +216,7 @@ def report_context(report) -> dict:
     for row in report.rows:
         value = row.value
         if hasattr(value, "__iter__") and not isinstance(value, (str, sympy.Basic)):
-            shown = r" \times ".join(rf"\left({to_latex(v)}\right)" if v.is_Add else to_latex(v)
-                                     for v in value)
+            shown = shape_latex(value)
         else:
             shown = to_latex(value)
         rows.append({"key": row.key, "label": row.label, "latex": shown, "note": row.note})
