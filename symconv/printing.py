@@ -65,12 +65,12 @@ def escape_markdown(text) -> str:
 
 #: factor order inside a product: ``2 W_F H_F D_in D_out W_out H_out / g``.
 FACTOR_ORDER = ("W_F", "H_F", "K", "D_in", "D_out", "W_out", "H_out", "W_in", "H_in",
-                "S_W", "S_H", "S", "P_W", "P_H", "P", "d_W", "d_H", "d", "g", "m",
-                "C", "H", "W", "alpha")
+                "S_W", "S_H", "S", "P_W", "P_H", "P", "d_W", "d_H", "d", "a_W", "a_H", "a",
+                "g", "m", "rho", "C", "H", "W", "alpha")
 #: term order inside a sum, after sign and degree: ``W_in + 2 P_W - d_W (W_F - 1) - 1``.
 TERM_ORDER = ("W_in", "H_in", "H", "W", "W_out", "H_out", "S_W", "S_H", "S", "P_W", "P_H",
-              "P", "d_W", "d_H", "d", "W_F", "H_F", "K", "D_in", "D_out", "C", "g", "m",
-              "alpha")
+              "P", "d_W", "d_H", "d", "W_F", "H_F", "K", "a_W", "a_H", "a", "D_in", "D_out", "C",
+              "g", "m", "rho", "alpha")
 
 
 def _rank(symbol, order) -> tuple:
