@@ -75,6 +75,12 @@ S, P, d, a, rho = SYMBOLS["S"], SYMBOLS["P"], SYMBOLS["d"], SYMBOLS["a"], SYMBOL
 a_W, a_H = SYMBOLS["a_W"], SYMBOLS["a_H"]
 
 
+def block_input(block: str) -> sympy.Symbol:
+    """The channels entering a network block named ``block``, as its parameters see them
+    (``D_in`` in a parameter value); bound to a number or expression when the block is walked."""
+    return sympy.Symbol(f"D_in[{block}]", positive=True, integer=True)
+
+
 def _spellings(name: str) -> set[str]:
     """The usual ways of writing a canonical name: ``D_in``, ``D_{in}``, ``Din``, ``D_{IN}``."""
     if "_" not in name:

@@ -77,3 +77,36 @@ def transposed_counts(d_in, d_out, kw, kh, w_in, h_in, s=1, padding=0, dil=1, ou
 
 def pool_size(i, k, s, padding=0, dil=1) -> int:
     return len(window_positions(i, k, s, *pads(padding, i, k, s, dil), dil))
+
+
+def ceil_pool_size(i, k, s, p=0, dil=1) -> int:
+    """PyTorch's ceil_mode, by listing windows: a window may run past the right edge, but
+    must start inside the input or its left padding (torch.nn.MaxPool2d's documentation)."""
+    span = dil * (k - 1) + 1
+    starts = []
+    t = 0
+    while True:
+        start = t * s
+        # the last window may hang over the right padding by less than a stride
+        if start >= i + p or start + span > i + 2 * p + s - 1:
+            break
+        starts.append(start)
+        t += 1
+    return len(starts)
+
+
+def chunk_sizes(c: int, n: int) -> list[int]:
+    """torch.chunk along channels, by slicing a list: parts of ceil(c/n), the last smaller."""
+    step = -(-c // n)
+    channels = list(range(c))
+    return [len(channels[a:a + step]) for a in range(0, c, step)]
+
+
+def make_divisible(v: float, divisor: int, min_value=None) -> int:
+    """torchvision.models._utils._make_divisible, as published (floats and all)."""
+    if min_value is None:
+        min_value = divisor
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if new_v < 0.9 * v:
+        new_v += divisor
+    return new_v

@@ -237,7 +237,7 @@ def test_negative_or_zero_sizes(text, expected):
 def test_kernel_larger_than_input_names_the_layer():
     message = error_of('[input]\nH = 2\nW = 2\n[[layers]]\nname = "big"\ntype = "conv"\n'
                        'D_out = 4\nK = 5\n')
-    assert message.startswith("layer big (conv):")
+    assert message.startswith("net.toml:4: layer big (conv):")  # the file, the line, the layer
 
 
 def test_residual_shape_mismatch():
@@ -297,7 +297,8 @@ def test_bad_expressions_and_names():
 
 def test_fractional_channels_name_the_layer():
     text = '[[layers]]\nname = "stem"\ntype = "pointwise"\nD_out = "32*alpha"\n'
-    assert error_of(text, {"alpha": 0.3}).startswith("layer stem (pointwise): D_out must be a whole")
+    assert error_of(text, {"alpha": 0.3}).startswith(
+        "net.toml:1: layer stem (pointwise): D_out must be a whole")
 
 
 def test_unknown_value_name():
@@ -436,7 +437,7 @@ def test_tidied_sizes_equal_the_window_count(k, s, p):
 def test_reading_errors_count_positions_from_one_like_the_table():
     text = ('[[layers]]\ntype = "batchnorm"\n[[layers]]\ntype = "residual"\n'
             'body = [ { type = "batchnorm" }, { type = "conv", D_out = "x", K = 1 } ]\n')
-    assert error_of(text).startswith("net.toml: layers[2] (residual).body[2] (conv).D_out:")
+    assert error_of(text).startswith("net.toml:3: layers[2] (residual).body[2] (conv).D_out:")
 
 
 def test_from_dict_is_the_spec_without_toml():

@@ -10,6 +10,8 @@ D_out*(D_in + 1)
 floor(W_in/2)
 >>> BatchNorm().params, BatchNorm().buffers
 (2*D_in, 2*D_in)
+>>> MaxPool(W_F=3, H_F=3, stride=2, ceil_mode=True).output_size.width
+ceiling(W_in/2 - 3/2) + 1
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 import sympy
 
 from ..errors import InputError
-from ..shapes import PaddingMode
+from ..shapes import PaddingMode, padding_per_side
 from ..symbols import D_in, D_out, H_F, H_in, W_F, W_in
 from .base import Layer, Shape, Size
 
@@ -50,7 +52,12 @@ class Dense(Layer):
 
 @dataclass(frozen=True)
 class MaxPool(Layer):
-    """The largest value in each ``W_F x H_F`` window; the stride defaults to the window."""
+    """The largest value in each ``W_F x H_F`` window; the stride defaults to the window.
+
+    ``ceil_mode`` is PyTorch's: the output rounds up, ``ceil((i + 2p - k)/s) + 1``, but the
+    last window must start inside the input or its left padding (so it is at most
+    ``floor((i + p - 1)/s) + 1``; that bound can only bind when ``p + s > k``).
+    """
 
     name = "max-pool"
     summary = "max pooling over W_F x H_F windows (stride defaults to the window)"
@@ -63,15 +70,33 @@ class MaxPool(Layer):
     stride: Size | tuple | None = None
     padding: object = PaddingMode.VALID
     dilation: Size | tuple = 1
+    ceil_mode: bool = False
 
     def __post_init__(self) -> None:
         if self.stride is None:
             object.__setattr__(self, "stride", (self.W_F, self.H_F))
+        if not isinstance(self.ceil_mode, bool):
+            raise InputError(f"ceil_mode must be true or false, not {self.ceil_mode!r}")
         super().__post_init__()
 
     @property
     def output_size(self) -> Shape:
-        return self._window_shape(self.D_in)
+        floor_shape = self._window_shape(self.D_in)  # checks that the window fits
+        if not self.ceil_mode:
+            return floor_shape
+        sizes = []
+        for i, k, s, p, d in zip((self.W_in, self.H_in), (self.W_F, self.H_F), self.stride,
+                                 self.padding, self.dilation):
+            if p == PaddingMode.SAME:
+                raise InputError(f"{self.name}: ceil_mode with 'same' padding is not defined; "
+                                 "give the padding as a number")
+            p = padding_per_side(p, k, d)
+            span = d * (k - 1) + 1
+            last = sympy.ceiling((i + 2 * p - span) / s)
+            if not (p + s - span <= 0) is sympy.true:
+                last = sympy.Min(last, sympy.floor((i + p - 1) / s))
+            sizes.append(last + 1)
+        return Shape(sizes[0], sizes[1], self.D_in)
 
 
 @dataclass(frozen=True)

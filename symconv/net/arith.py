@@ -1,9 +1,13 @@
-"""The tiny arithmetic of network specs: numbers, names, ``+ - * /`` and parentheses.
+"""The tiny arithmetic of network specs: numbers, names, ``+ - * / //``, parentheses and
+the integer functions ``floor``, ``ceil``, ``round``, ``max``, ``min`` and
+``make_divisible(v, divisor[, min_value])`` (torchvision's, see :mod:`.rounding`).
 
 A spec's channel counts may be expressions such as ``"32*alpha"`` or
 ``"(mid + 16) * 4"``. The text is data: it is tokenised and parsed here by
 recursive descent into sympy objects; nothing is evaluated as Python. Names
-are the network's (``alpha``, ``H``, ``W``, ``C``) and a block's parameters.
+are the network's (``alpha``, ``H``, ``W``, ``C``), a block's parameters and
+``D_in``, the channels coming in. ``a // b`` is ``floor(a/b)``; ``round`` rounds a
+half to the even neighbour, as Python and ``torch.round`` do.
 
 >>> from symconv.symbols import alpha
 >>> parse_arith("32*alpha", {"alpha": alpha})
@@ -12,6 +16,10 @@ are the network's (``alpha``, ``H``, ``W``, ``C``) and a block's parameters.
 48
 >>> parse_arith("0.75")
 3/4
+>>> parse_arith("make_divisible(32*alpha, 8)", {"alpha": alpha})
+make_divisible(32*alpha, 8, 8)
+>>> parse_arith("max(1, 96 // 4) + floor(7/2) + ceil(7/2) + round(5/2)")
+33
 """
 
 from __future__ import annotations
@@ -23,11 +31,21 @@ import sympy
 
 from ..errors import InputError
 from ..symbols import as_expr
+from .rounding import make_divisible, round_half_even
 
 MAX_LENGTH = 200
 MAX_DEPTH = 20
 _TOKEN = re.compile(r"\s*(?:(?P<num>[0-9]+(?:\.[0-9]+)?)|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
-                    r"|(?P<op>[-+*/()]))")
+                    r"|(?P<op>//|[-+*/(),]))")
+#: name -> (sympy function, fewest and most arguments).
+FUNCTIONS = {
+    "floor": (sympy.floor, 1, 1),
+    "ceil": (sympy.ceiling, 1, 1),
+    "round": (round_half_even, 1, 1),
+    "max": (sympy.Max, 2, 8),
+    "min": (sympy.Min, 2, 8),
+    "make_divisible": (lambda v, d, m=None: make_divisible(v, d, d if m is None else m), 2, 3),
+}
 
 
 def _tokens(text: str) -> list[tuple[str, str, int]]:
@@ -39,7 +57,8 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
         if match is None:
             start = len(text) - len(text[pos:].lstrip())
             raise InputError(f"unexpected {text[start]!r} at column {start + 1} of {text!r}; "
-                             "use numbers, names, + - * / and parentheses")
+                             "use numbers, names, + - * / //, parentheses and "
+                             f"{', '.join(FUNCTIONS)}")
         kind = match.lastgroup
         out.append((kind, match.group(kind), match.start(kind) + 1))
         pos = match.end()
@@ -73,14 +92,33 @@ class _Parser:
 
     def term(self, depth: int):
         value = self.factor(depth)
-        while self.peek()[1] in ("*", "/") and self.peek()[0] == "op":
+        while self.peek()[1] in ("*", "/", "//") and self.peek()[0] == "op":
             op = self.tokens[self.i][1]
             self.i += 1
             rhs = self.factor(depth)
-            if op == "/" and rhs == 0:
+            if op != "*" and rhs == 0:
                 raise InputError(f"division by zero in {self.text!r}")
-            value = value * rhs if op == "*" else value / rhs
+            value = value * rhs if op == "*" else value / rhs if op == "/" else sympy.floor(value / rhs)
         return value
+
+    def call(self, name: str, col: int, depth: int):
+        function, fewest, most = FUNCTIONS[name]
+        self.i += 1  # the name; then '('
+        if self.peek()[1] != "(":
+            self.fail(f"'(' after {name}")
+        self.i += 1
+        args = [self.expression(depth + 1)]
+        while self.peek()[1] == ",":
+            self.i += 1
+            args.append(self.expression(depth + 1))
+        if self.peek()[1] != ")":
+            self.fail("',' or ')'")
+        self.i += 1
+        if not fewest <= len(args) <= most:
+            count = str(fewest) if fewest == most else f"{fewest} to {most}"
+            raise InputError(f"{name}() at column {col} of {self.text!r} takes {count} "
+                             f"argument{'s' if most > 1 else ''}, not {len(args)}")
+        return function(*args)
 
     def factor(self, depth: int):
         kind, value, col = self.peek()
@@ -98,6 +136,8 @@ class _Parser:
         if kind == "num":
             self.i += 1
             return sympy.Rational(Fraction(value))
+        if kind == "name" and value in FUNCTIONS and value not in self.names:
+            return self.call(value, col, depth)
         if kind == "name":
             self.i += 1
             if value not in self.names:

@@ -34,10 +34,11 @@ from ..layers import Shape
 from ..sweep import evaluate_points
 from ..symbols import SYMBOLS
 from . import spec
-from .nodes import NETWORK_OPS, Concat, LayerSpec, Residual, Row, Sequence, layer
+from .nodes import NETWORK_OPS, Concat, Head, LayerSpec, Multiply, Residual, Row, Sequence, layer
 from .propagate import Walker, count_rows
 
-__all__ = ["Network", "Analysis", "LayerSpec", "Sequence", "Residual", "Concat", "Row", "layer",
+__all__ = ["Network", "Analysis", "LayerSpec", "Sequence", "Residual", "Concat", "Multiply",
+           "Head", "Row", "layer",
            "NETWORK_OPS", "NETWORK_NAMES", "SWEEP_KEYS", "TOTALS"]
 
 #: Names a network's values may set (``H=224 alpha=0.5``).
@@ -68,6 +69,10 @@ class Analysis:
     total_stride: tuple
     divisible: bool
     values: dict = field(default_factory=dict)
+    #: each side head's own totals (same keys as ``total``), by the head's label.
+    heads: dict = field(default_factory=dict)
+    #: whether ``total`` includes the side heads.
+    with_heads: bool = False
 
     @property
     def exact_polynomial(self) -> bool:
@@ -97,8 +102,11 @@ class Network:
     """A network: input ``C x H x W`` and nodes; :meth:`analyse` gives the table and totals."""
 
     def __init__(self, layers, C=3, H=None, W=None, name: str = "network",
-                 description: str = "", assume_divisible: bool = False):
+                 description: str = "", assume_divisible: bool = False, source: str = "",
+                 reference: str = ""):
         self.layers = tuple(layers)
+        self.source = source  # the spec's file name, for errors that name a line
+        self.reference = reference  # where the architecture is published (paper, model name)
         self.C = C
         self.H = SYMBOLS["H"] if H is None else H
         self.W = SYMBOLS["W"] if W is None else W
@@ -133,8 +141,13 @@ class Network:
         """A spec file's path, or the name of a built-in network."""
         return cls(**spec.read(name_or_path))
 
-    def analyse(self, values: dict | None = None, assume_divisible: bool | None = None) -> Analysis:
-        """Propagate shapes and count; ``values`` maps ``H``, ``W``, ``C``, ``alpha`` to numbers."""
+    def analyse(self, values: dict | None = None, assume_divisible: bool | None = None,
+                heads: bool = False) -> Analysis:
+        """Propagate shapes and count; ``values`` maps ``H``, ``W``, ``C``, ``alpha`` to numbers.
+
+        Side heads are counted apart (``Analysis.heads``); ``heads=True`` adds them to the total.
+        With ``assume_divisible`` the input is a multiple of the total stride and every width
+        is whole (``floor(24*alpha)`` is ``24*alpha``)."""
         if not self.layers:
             raise InputError(f"{self.name}: the network has no layers")
         subs = {}
@@ -145,11 +158,11 @@ class Network:
             subs[symbol] = _exact(value, str(symbol))
         shape = self._input_shape(subs)
         count_rows(self.layers)
-        walker = Walker(subs)
+        divisible = self.assume_divisible if assume_divisible is None else assume_divisible
+        walker = Walker(subs, self.source, whole_widths=bool(divisible))
         out, _ = walker.walk(self.layers, shape, "", (sympy.Integer(1), sympy.Integer(1)))
         stride = tuple(sympy.Integer(math.lcm(*[int(s[axis]) for s in walker.strides
                                                  if s[axis].is_Integer] or [1])) for axis in (0, 1))
-        divisible = self.assume_divisible if assume_divisible is None else assume_divisible
         rows = walker.rows
         if divisible:
             # Propagate W = S_W w, H = S_H h (the floors of exact divisions vanish), then map back.
@@ -158,16 +171,16 @@ class Network:
                 if isinstance(symbol, sympy.Symbol) and s != 1:
                     there[symbol], back[symbol] = s * symbol, symbol / s
             if there:
-                walker = Walker(subs)
+                walker = Walker(subs, self.source, whole_widths=True)
                 scaled = Shape(*(there.get(v, v) for v in shape))
                 out, _ = walker.walk(self.layers, scaled, "", (sympy.Integer(1), sympy.Integer(1)))
                 rows = [_map_row(row, back) for row in walker.rows]
                 out = _map_shape(out, back)
-        total = {key: _tidy(sympy.Add(*(row.value(key) for row in rows)))
-                 for key in ("weights", "biases", "bn_affine", "bn_buffers", "macs")}
-        total = {"params": _tidy(total["weights"] + total["biases"] + total["bn_affine"]),
-                 **total, "flops": _tidy(2 * total["macs"])}
-        return Analysis(self.name, shape, out, tuple(rows), total, stride, divisible, subs)
+        names = list(dict.fromkeys(row.head for row in rows if row.head is not None))
+        head_totals = {name: _totals([row for row in rows if row.head == name]) for name in names}
+        total = _totals([row for row in rows if heads or row.head is None])
+        return Analysis(self.name, shape, out, tuple(rows), total, stride, divisible, subs,
+                        head_totals, heads)
 
     def _input_shape(self, subs: dict) -> Shape:
         from ..shapes import as_size
@@ -224,6 +237,13 @@ class Network:
                                      f"number ({row[key]}): channel counts there are fractional")
             rows.append(row)
         return rows
+
+
+def _totals(rows) -> dict:
+    total = {key: _tidy(sympy.Add(*(row.value(key) for row in rows)))
+             for key in ("weights", "biases", "bn_affine", "bn_buffers", "macs")}
+    return {"params": _tidy(total["weights"] + total["biases"] + total["bn_affine"]),
+            **total, "flops": _tidy(2 * total["macs"])}
 
 
 def _map_shape(shape: Shape, mapping: dict) -> Shape:

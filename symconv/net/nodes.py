@@ -1,4 +1,9 @@
-"""The pieces a network is made of: catalog layers, sequences, residual and concat blocks.
+"""The pieces a network is made of: catalog layers, sequences, residual, concat and
+multiply blocks, and side heads.
+
+A node read from a spec knows its ``line`` there (for error messages). Blocks made from
+a spec's named block may carry ``binds``: a symbol that stands for the
+channels entering the block (its parameters may say ``D_in``), bound while it is walked.
 
 Plain frozen data; :mod:`symconv.net.propagate` gives them shapes and counts.
 
@@ -8,15 +13,14 @@ LayerSpec(type='conv', options=(('D_out', 64), ('K', 3)), name=None, repeat=1)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Union
 
 import sympy
 
 from ..layers import Shape
+from .ops import NETWORK_OPS
 
-#: Network-level operations that are not catalog layers (no parameters, no MACs).
-NETWORK_OPS = {"flatten": "reshape a W x H x C map into a vector of W H C features"}
 MAX_NESTING = 50
 
 
@@ -28,6 +32,7 @@ class LayerSpec:
     options: tuple = ()
     name: str | None = None
     repeat: int = 1
+    line: int | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class Sequence:
     layers: tuple
     name: str | None = None
     repeat: int = 1
+    binds: object = None
+    line: int | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,8 @@ class Residual:
     shortcut: tuple = ()
     name: str | None = None
     repeat: int = 1
+    binds: object = None
+    line: int | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -59,9 +68,35 @@ class Concat:
     branches: tuple
     name: str | None = None
     repeat: int = 1
+    binds: object = None
+    line: int | None = field(default=None, compare=False, repr=False)
 
 
-Node = Union[LayerSpec, Sequence, Residual, Concat]
+@dataclass(frozen=True)
+class Multiply:
+    """``x * body(x)``, element-wise; a ``1 x 1 x C`` body output is broadcast over H x W
+    (squeeze-and-excitation, gating). The multiply counts no MAC (no weight)."""
+
+    body: tuple
+    name: str | None = None
+    repeat: int = 1
+    binds: object = None
+    line: int | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Head:
+    """A side head (an auxiliary classifier): runs on the current map, its output is not used
+    by the network, which goes on with the head's input. Counted apart (``Analysis.heads``)."""
+
+    layers: tuple
+    name: str | None = None
+    repeat: int = 1
+    binds: object = None
+    line: int | None = field(default=None, compare=False, repr=False)
+
+
+Node = Union[LayerSpec, Sequence, Residual, Concat, Multiply, Head]
 
 
 def layer(type: str, name: str | None = None, repeat: int = 1, **options) -> LayerSpec:
@@ -82,6 +117,7 @@ class Row:
     bn_affine: sympy.Expr
     bn_buffers: sympy.Expr
     macs: sympy.Expr
+    head: str | None = None
 
     @property
     def params(self) -> sympy.Expr:

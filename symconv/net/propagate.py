@@ -22,8 +22,9 @@ import sympy
 
 from ..errors import InputError
 from ..layers import REGISTRY, Dense, GlobalAvgPool, Shape, TransposedConv, layer_class
-from ..symbols import as_expr
-from .nodes import MAX_NESTING, NETWORK_OPS, Concat, LayerSpec, Residual, Row, Sequence
+from ..symbols import SYMBOLS, D_in, as_expr
+from .nodes import MAX_NESTING, NETWORK_OPS, Concat, Head, LayerSpec, Multiply, Residual, Row, Sequence
+from .ops import apply_op
 
 #: More rows than this is a mistake (a repeat count off by orders of magnitude), not a network.
 MAX_ROWS = 1_000_000
@@ -84,18 +85,31 @@ def tidy_size(expr):
     return expr.replace(lambda x: isinstance(x, (sympy.floor, sympy.ceiling)), _collapse)
 
 
+def _located(error: InputError, source: str, line) -> InputError:
+    """The error with ``SOURCE:LINE:`` in front, once (the innermost node that knows its line)."""
+    if line is None or getattr(error, "located", False):
+        return error
+    located = InputError(f"{source + ':' if source else 'line '}{line}: {error}")
+    located.located = True
+    return located
+
+
 class Walker:
     """Propagates shapes through the nodes and collects the rows."""
 
-    def __init__(self, values: dict):
-        self.values = values
+    def __init__(self, values: dict, source: str = "", whole_widths: bool = False):
+        self.values = dict(values)
         self.rows: list[Row] = []
         self.cache: dict = {}
         self.strides: set = set()
+        self.source = source
+        self.whole_widths = whole_widths
+        self.head: str | None = None
 
     def subst(self, value):
         if isinstance(value, sympy.Basic):
-            return value.xreplace(self.values) if self.values else value
+            value = value.xreplace(self.values) if self.values else value
+            return _unround(value) if self.whole_widths else value
         if isinstance(value, tuple):
             return tuple(self.subst(v) for v in value)
         return value
@@ -115,12 +129,58 @@ class Walker:
                                  f"not {repeat}")
             for k in range(1, repeat + 1):
                 label = prefix + segment + (f"#{k}" if repeat > 1 else "")
-                shape, scale = self.node(node, shape, label, scale, depth)
+                try:
+                    shape, scale = self.bound(node, shape, label, scale, depth)
+                except InputError as error:
+                    raise _located(error, self.source, node.line) from None
         return shape, scale
+
+    def bound(self, node, shape: Shape, label: str, scale, depth: int):
+        """Walk ``node`` with its ``binds`` symbol (the block's input channels) set."""
+        symbol = getattr(node, "binds", None)
+        if symbol is None:
+            return self.node(node, shape, label, scale, depth)
+        saved = self.values.get(symbol)
+        self.values[symbol] = shape.channels
+        try:
+            return self.node(node, shape, label, scale, depth)
+        finally:
+            if saved is None:
+                del self.values[symbol]
+            else:
+                self.values[symbol] = saved
+
+    def zero_row(self, label: str, kind: str, inp: Shape, out: Shape) -> None:
+        zero = sympy.Integer(0)
+        self.rows.append(Row(label, kind, inp, out, zero, zero, zero, zero, zero, self.head))
 
     def node(self, node, shape: Shape, label: str, scale, depth: int):
         if isinstance(node, LayerSpec):
             return self.leaf(node, shape, label, scale)
+        if isinstance(node, Multiply):
+            self._nonempty(node.body, label, "a multiply body")
+            gate, _ = self.walk(node.body, shape, label + ".", scale, depth + 1)
+            for axis, a, b in zip(("width", "height"), gate, shape):
+                if not (_equal(a, 1) or _equal(a, b)):
+                    raise InputError(
+                        f"layer {label} (multiply): the body gives {_shape_text(gate)}, which "
+                        f"cannot multiply the input {_shape_text(shape)} ({axis} {a} is neither "
+                        f"1 nor {b})")
+            if not _equal(gate.channels, shape.channels):
+                raise InputError(
+                    f"layer {label} (multiply): the body gives {gate.channels} channels but the "
+                    f"input has {shape.channels}; the gate needs one value per channel")
+            self.zero_row(label + ".mul", "mul", shape, shape)
+            return shape, scale
+        if isinstance(node, Head):
+            self._nonempty(node.layers, label, "a head")
+            outer = self.head
+            self.head = self.head or label
+            try:
+                self.walk(node.layers, shape, label + ".", scale, depth + 1)
+            finally:
+                self.head = outer
+            return shape, scale
         if isinstance(node, Sequence):
             self._nonempty(node.layers, label, "a block")
             return self.walk(node.layers, shape, label + ".", scale, depth + 1)
@@ -137,8 +197,7 @@ class Walker:
                         f"layer {label} (residual): shape mismatch: the body gives "
                         f"{_shape_text(out)} but the {what} gives {_shape_text(side)} "
                         f"({axis} {a} vs {b}); add a projection shortcut or fix the strides")
-            zero = sympy.Integer(0)
-            self.rows.append(Row(label + ".add", "add", out, out, zero, zero, zero, zero, zero))
+            self.zero_row(label + ".add", "add", out, out)
             return out, out_scale
         if isinstance(node, Concat):
             self._nonempty(node.branches, label, "a concatenation")
@@ -158,8 +217,7 @@ class Walker:
                             f"{_shape_text(outs[0])} but branch {j} gives {_shape_text(out)} "
                             f"({axis} {a} vs {b}); branches must agree on width and height")
             out = Shape(outs[0].width, outs[0].height, sympy.Add(*(o.channels for o in outs)))
-            zero = sympy.Integer(0)
-            self.rows.append(Row(label + ".concat", "concat", shape, out, zero, zero, zero, zero, zero))
+            self.zero_row(label + ".concat", "concat", shape, out)
             return out, end_scale
         raise InputError(f"layer {label}: not a layer or block: {node!r}")
 
@@ -169,21 +227,30 @@ class Walker:
             raise InputError(f"layer {label}: {what} needs at least one layer")
 
     def leaf(self, spec: LayerSpec, shape: Shape, label: str, scale):
-        key = (spec.type, spec.options, tuple(shape))
+        self.values[D_in] = shape.channels  # a layer's options may name its input channels
+        try:
+            options = tuple((k, self.subst(v)) for k, v in spec.options)
+        finally:
+            del self.values[D_in]
+        key = (spec.type, options, tuple(shape))
         if key not in self.cache:
             try:
-                built, out = self.build(spec, shape)
+                built, out, params = self.build(spec.type, dict(options), shape)
             except InputError as error:
                 raise InputError(f"layer {label} ({spec.type}): {error}") from None
             zero = sympy.Integer(0)
-            counts = (zero,) * 5 if built is None else (
+            counts = (params, zero, zero, zero, zero) if built is None else (
                 built.weights, built.biases, built.affine, built.buffers, built.macs)
+            if self.whole_widths:
+                out = Shape(out.width, out.height, _unround(out.channels))
             self.cache[key] = (built, Shape(*(tidy_size(v) for v in out)),
                                tuple(tidy_size(c) for c in counts))
         built, out, counts = self.cache[key]
-        self.rows.append(Row(label, spec.type, shape, out, *counts))
-        if built is None:  # flatten
-            return out, None
+        self.rows.append(Row(label, spec.type, shape, out, *counts, self.head))
+        if built is None:  # a network operation
+            if spec.type in ("flatten", "adaptive-avg-pool", "adaptive-max-pool"):
+                return out, None
+            return out, scale
         if scale is None or isinstance(built, (Dense, GlobalAvgPool)):
             return out, None
         stride = getattr(built, "stride", (sympy.Integer(1), sympy.Integer(1)))
@@ -195,18 +262,17 @@ class Walker:
             self.strides.add(scale)
         return out, scale
 
-    def build(self, spec: LayerSpec, shape: Shape):
+    def build(self, kind: str, options: dict, shape: Shape):
+        """``(built layer or None, output shape, params of a network operation)``."""
         width, height, channels = shape
-        options = {k: self.subst(v) for k, v in spec.options}
-        if spec.type in NETWORK_OPS:
-            if options:
-                raise InputError(f"flatten takes no options, not {', '.join(options)}")
-            return None, Shape(sympy.Integer(1), sympy.Integer(1), width * height * channels)
+        if kind in NETWORK_OPS:
+            out, params = apply_op(kind, options, shape)
+            return None, out, params
         try:
-            cls = layer_class(spec.type)
+            cls = layer_class(kind)
         except InputError:
             known = ", ".join([*_layer_names(), *NETWORK_OPS])
-            raise InputError(f"unknown layer {spec.type!r}; known layers: {known}") from None
+            raise InputError(f"unknown layer {kind!r}; known layers: {known}") from None
         fields = {f.name for f in dataclasses.fields(cls)}
         if "K" in options:
             if "W_F" not in fields:
@@ -219,7 +285,7 @@ class Walker:
         unknown = sorted(set(options) - fields)
         if unknown:
             allowed = sorted(fields - {"D_in", "W_in", "H_in"} | ({"K"} if "W_F" in fields else set()))
-            raise InputError(f"unknown option {unknown[0]!r}; {spec.type} takes "
+            raise InputError(f"unknown option {unknown[0]!r}; {kind} takes "
                              f"{', '.join(allowed) or 'no options'}")
         if cls is Dense and not (_equal(width, 1) and _equal(height, 1)):
             raise InputError(f"a dense layer needs a vector but its input is a {_shape_text(shape)} "
@@ -233,7 +299,7 @@ class Walker:
                                  f"layer's output has {actual[name]}")
         options.update({name: value for name, value in actual.items() if name in fields})
         built = cls(**options)
-        return built, built.output_size
+        return built, built.output_size, None
 
 
 def count_rows(nodes, depth: int = 0) -> int:
@@ -251,6 +317,10 @@ def count_rows(nodes, depth: int = 0) -> int:
             inner = count_rows(node.body, depth + 1) + count_rows(node.shortcut, depth + 1) + 1
         elif isinstance(node, Concat):
             inner = sum(count_rows(b, depth + 1) for b in node.branches) + 1
+        elif isinstance(node, Multiply):
+            inner = count_rows(node.body, depth + 1) + 1
+        elif isinstance(node, Head):
+            inner = count_rows(node.layers, depth + 1)
         else:
             inner = 1
         total += repeat * inner
@@ -258,6 +328,19 @@ def count_rows(nodes, depth: int = 0) -> int:
             raise InputError(f"the network unrolls to more than {MAX_ROWS:,} layers; "
                              "check the repeat counts")
     return total
+
+
+def _unround(expr):
+    """With ``assume_divisible``: every width is whole, so the rounding of a width vanishes
+    (``floor(24*alpha) = 24*alpha``, ``make_divisible(32*alpha, 8, 8) = 32*alpha``)."""
+    from .rounding import make_divisible, round_half_even
+
+    if not expr.has(sympy.floor, sympy.ceiling, make_divisible, round_half_even):
+        return expr
+    return expr.replace(
+        lambda x: isinstance(x, (sympy.floor, sympy.ceiling, make_divisible, round_half_even))
+        and x.args[0].free_symbols and x.args[0].free_symbols <= {SYMBOLS["alpha"]},
+        lambda x: x.args[0])
 
 
 def _layer_names():

@@ -47,13 +47,18 @@ def _share(part, whole) -> str | None:
     return None
 
 
+def _outside(analysis: Analysis, row) -> bool:
+    """A side head's row that the totals leave out."""
+    return row.head is not None and not analysis.with_heads
+
+
 def _columns(analysis: Analysis) -> list[tuple[str, list[str]]]:
     rows, total = analysis.rows, analysis.total
     cols = [("layer", [r.label for r in rows]), ("type", [r.type for r in rows]),
             ("output (W x H x C)", [_shape(r.output) for r in rows]),
             ("params", [_num(r.params) for r in rows]), ("MACs", [_num(r.macs) for r in rows])]
     for key, title in (("params", "% params"), ("macs", "% MACs")):
-        shares = [_share(r.value(key), total[key]) for r in rows]
+        shares = ["head" if _outside(analysis, r) else _share(r.value(key), total[key]) for r in rows]
         if all(s is not None for s in shares):
             cols.append((title, shares))
     return cols
@@ -87,8 +92,21 @@ def heading(analysis: Analysis) -> str:
     return text
 
 
+def _heads_lines(analysis: Analysis) -> list[str]:
+    """One line per side head: its own params and MACs, and whether the totals include it."""
+    if not analysis.heads:
+        return []
+    how = "included in the totals" if analysis.with_heads else "not in the totals; --heads adds them"
+    out = [f"side heads ({how})"]
+    for name, total in analysis.heads.items():
+        out.append(f"  {name}: params = {_num(total['params'])}, MACs = {_num(total['macs'])}")
+    return out
+
+
 def _notes(analysis: Analysis) -> list[str]:
     notes = ["MACs count conv and dense layers, batch 1; pooling, BN, add and concat count none."]
+    if analysis.heads:
+        notes += _heads_lines(analysis)
     if not analysis.exact_polynomial:
         sw, sh = analysis.total_stride
         notes.append(f"Floors and ceilings remain: with --assume-divisible (H a multiple of {sh}, W of {sw}) "
@@ -135,7 +153,7 @@ def template_context(analysis: Analysis, table: bool = True) -> dict:
     rows = [{"label": row.label, "type": row.type,
              "output": _tex_shape(row.output),
              "params": _tex(row.params), "macs": _tex(row.macs),
-             "share": _share(row.macs, analysis.total["macs"]) or ""}
+             "share": "head" if _outside(analysis, row) else _share(row.macs, analysis.total["macs"]) or ""}
             for row in analysis.rows] if table else []
     totals = [{"label": label, "value": _tex(analysis.total[key]), "note": TOTALS[key]}
               for key, label in _LABELS.items()]
@@ -155,7 +173,9 @@ def to_json(analysis: Analysis) -> dict:
                 for k, v in parts.items() if v is not None}
 
     layers = [{"label": r.label, "type": r.type, "input": shape(r.input), "output": shape(r.output),
-               **{k: as_json_value(r.value(k)) for k in TOTALS}, "percent": share(r)}
+               **{k: as_json_value(r.value(k)) for k in TOTALS},
+               "percent": {} if _outside(analysis, r) else share(r),
+               **({"head": r.head} if r.head is not None else {})}
               for r in analysis.rows]
     return {"network": analysis.name, "input": shape(analysis.input),
             "values": {str(k): as_json_value(v) for k, v in analysis.values.items()},
@@ -163,6 +183,9 @@ def to_json(analysis: Analysis) -> dict:
             "total_stride": [int(s) for s in analysis.total_stride],
             "layers": layers,
             "total": {k: as_json_value(v) for k, v in analysis.total.items()},
+            **({"heads": {name: {k: as_json_value(v) for k, v in t.items()}
+                          for name, t in analysis.heads.items()},
+                "total_includes_heads": analysis.with_heads} if analysis.heads else {}),
             "conventions": dict(TOTALS)}
 
 

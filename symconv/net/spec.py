@@ -24,14 +24,22 @@ A spec is data, read with the standard library's ``tomllib``::
     mid = 128
     repeat = 3
 
-A layer entry has ``type`` (a catalog layer, ``flatten``, ``residual``,
-``concat``, ``sequence`` or a block name), optional ``name`` and ``repeat``,
-and the layer's options (``D_out``, ``K`` or ``W_F``/``H_F``, ``stride``,
-``padding``, ``dilation``, ``groups``, ``bias``, ...). Input sizes come from the
-previous layer. A ``concat`` has ``branches``: a list of layer lists (an empty
-list passes the input through). Strings are parsed by :mod:`symconv.net.arith`,
-never evaluated. Errors name the place with positions counted from 1, as the
-table numbers its rows: ``layers[3] (residual).body[1] (conv)`` is row ``3.1``.
+A layer entry has ``type`` (a catalog layer, a network operation such as
+``flatten``, ``adaptive-avg-pool``, ``take``, ``channel-shuffle``, ``relu``, ...,
+a block kind ``residual``, ``concat``, ``sequence``, ``multiply``, ``head``, or a
+block name), optional ``name`` and ``repeat``, and the layer's options (``D_out``,
+``K`` or ``W_F``/``H_F``, ``stride``, ``padding``, ``dilation``, ``groups``,
+``bias``, ``ceil_mode``, ...). Input sizes come from the previous layer. A ``concat``
+has ``branches``: a list of layer lists (an empty list passes the input through);
+a ``multiply`` has a ``body`` whose output gates its input (squeeze-and-excitation);
+a ``head`` has ``layers`` that run on the map and are counted apart.
+
+Strings are parsed by :mod:`symconv.net.arith`, never evaluated; ``D_in`` in an
+option is the layer's input channels, in a block parameter the block's. A block
+parameter may be a number, an expression, a padding word, ``true``/``false`` or a
+``[w, h]`` pair. Errors name the file, the line and the place with positions
+counted from 1, as the table numbers its rows: ``layers[3] (residual).body[1]
+(conv)`` is row ``3.1``.
 """
 
 from __future__ import annotations
@@ -45,13 +53,17 @@ from pathlib import Path
 import sympy
 
 from ..errors import InputError
-from ..symbols import SYMBOLS
+from ..symbols import SYMBOLS, D_in, block_input
 from .arith import parse_arith
-from .nodes import Concat, LayerSpec, Residual, Sequence
+from .nodes import Concat, Head, LayerSpec, Multiply, Residual, Sequence
 
 _TOP_KEYS = {"name", "description", "source", "input", "blocks", "layers"}
 _INPUT_KEYS = {"C", "H", "W", "assume_divisible"}
-_BLOCK_KINDS = ("residual", "concat", "sequence")
+_BLOCK_KINDS = ("residual", "concat", "sequence", "multiply", "head")
+_BLOCK_KEYS = {"residual": {"body", "shortcut"}, "concat": {"branches"}, "sequence": {"layers"},
+               "multiply": {"body"}, "head": {"layers"}}
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*layers[ \t]*\]\]", re.M)
+_BLOCK_HEADER = re.compile(r"^[ \t]*\[[ \t]*blocks\.([A-Za-z0-9_-]+|\"[^\"]*\")[ \t]*\]", re.M)
 _PADDING_WORDS = ("valid", "same", "full")
 
 
@@ -83,15 +95,24 @@ def read_text(text: str, source: str = "<spec>") -> dict:
         raise InputError(f"{source}: TOML syntax error: {message}") from None
     except RecursionError:
         raise InputError(f"{source}: arrays or tables nest too deeply to read") from None
-    return read_data(data, source)
+    return read_data(data, source, _lines(text))
 
 
-def read_data(data: dict, source: str = "<data>") -> dict:
+def _lines(text: str) -> dict:
+    """Where things start in the text: the ``[[layers]]`` headers in order, ``[blocks.NAME]``."""
+    def line(pos):
+        return text.count("\n", 0, pos) + 1
+
+    return {"layers": [line(m.start()) for m in _HEADER.finditer(text)],
+            "blocks": {m.group(1).strip('"'): line(m.start()) for m in _BLOCK_HEADER.finditer(text)}}
+
+
+def read_data(data: dict, source: str = "<data>", lines: dict | None = None) -> dict:
     """The network's arguments from already-parsed spec data (the TOML file's keys)."""
     if not isinstance(data, dict):
         raise InputError(f"{source}: a spec is a table (dict), not {type(data).__name__}")
     try:
-        return _Reader(data, source).network()
+        return _Reader(data, source, lines).network()
     except RecursionError:
         raise InputError(f"{source}: blocks nest too deeply (a chain of blocks using blocks)") from None
 
@@ -133,14 +154,31 @@ def read(spec: str) -> dict:
 class _Reader:
     """Turns the parsed TOML into nodes, expanding blocks with their parameters."""
 
-    def __init__(self, data: dict, source: str):
+    def __init__(self, data: dict, source: str, lines: dict | None = None):
         self.data, self.source = data, source
         self.blocks = data.get("blocks", {})
         self.expanding: list[str] = []
         self.cache: dict = {}
+        lines = lines or {}
+        layers = data.get("layers")
+        count = len(layers) if isinstance(layers, list) else -1
+        self.layer_lines = lines.get("layers", []) if len(lines.get("layers", [])) == count else []
+        self.block_lines = lines.get("blocks", {})
+
+    def line(self, where: str):
+        """The line a place starts on, when the text shows it: a [[layers]] entry or a block."""
+        top = re.match(r"layers\[(\d+)\]", where)
+        if top and self.layer_lines:
+            return self.layer_lines[int(top.group(1)) - 1]
+        block = re.match(r"blocks\.([^.\s]+)", where)
+        if block:
+            return self.block_lines.get(block.group(1))
+        return None
 
     def fail(self, where: str, message: str):
-        raise InputError(f"{self.source}: {where}: {message}")
+        line = self.line(where)
+        at = f"{self.source}:{line}" if line else self.source
+        raise InputError(f"{at}: {where}: {message}")
 
     def network(self) -> dict:
         data = self.data
@@ -177,11 +215,12 @@ class _Reader:
         nodes = self.node_list(layers, "layers", self.names({}))
         name = data.get("name", Path(self.source).stem)
         return dict(layers=nodes, C=sizes["C"], H=sizes["H"], W=sizes["W"], name=str(name),
-                    description=str(data.get("description", "")), assume_divisible=divisible)
+                    description=str(data.get("description", "")), assume_divisible=divisible,
+                    source=self.source, reference=str(data.get("source", "")))
 
     @staticmethod
     def names(params: dict) -> dict:
-        return {"alpha": SYMBOLS["alpha"], **params}
+        return {"alpha": SYMBOLS["alpha"], "D_in": D_in, **params}
 
     def node_list(self, items, where: str, names: dict) -> tuple:
         if not isinstance(items, list):
@@ -189,9 +228,13 @@ class _Reader:
         return tuple(self.node(item, f"{where}[{i}]", names) for i, item in enumerate(items, 1))
 
     def value(self, value, where: str, names: dict):
-        """An option's value: number, bool, padding word, expression, or a [w, h] pair."""
+        """An option's value: number, bool, padding word, expression, or a [w, h] pair; a block
+        parameter's name alone stands for its value, whatever it is."""
         if isinstance(value, bool):
             return value
+        if isinstance(value, str) and value.strip() in names and value.strip() not in ("alpha", "D_in"):
+            found = names[value.strip()]
+            return sympy.Integer(found) if isinstance(found, int) and not isinstance(found, bool) else found
         if isinstance(value, int):
             return sympy.Integer(value)
         if isinstance(value, float):
@@ -204,9 +247,12 @@ class _Reader:
             if value in _PADDING_WORDS:
                 return value
             try:
-                return parse_arith(value, names)
+                return parse_arith(value, {k: v for k, v in names.items()
+                                           if isinstance(v, (int, sympy.Basic)) and not isinstance(v, bool)})
             except InputError as error:
-                self.fail(where, str(error))
+                hint = (f"; padding is valid, same, full, a number or an expression"
+                        if where.endswith(".padding") else "")
+                self.fail(where, f"{error}{hint}")
         self.fail(where, f"unsupported value {value!r}")
 
     def count(self, value, where: str, names: dict) -> int:
@@ -227,20 +273,17 @@ class _Reader:
         name = item.pop("name", None)
         name = None if name is None else str(name)
         repeat = self.count(item.pop("repeat", 1), where, names)
+        line = self.line(where)
         if kind in self.blocks:
-            return self.use_block(kind, item, where, names, name, repeat)
+            return self.use_block(kind, item, where, names, name, repeat, line)
         if kind in _BLOCK_KINDS:
-            return self.block_node(kind, item, where, names, name, repeat)
-        padding = item.get("padding")
-        if isinstance(padding, str) and padding not in _PADDING_WORDS and not padding[:1].isdigit():
-            self.fail(f"{where}.padding", f"padding is valid, same, full or a whole number, "
-                                          f"not {padding!r}")
+            return self.block_node(kind, item, where, names, name, repeat, line)
         options = tuple(sorted((key, self.value(v, f"{where}.{key}", names)) for key, v in item.items()))
-        return LayerSpec(kind, options, name, repeat)
+        return LayerSpec(kind, options, name, repeat, line)
 
-    def block_node(self, kind: str, item: dict, where: str, names: dict, name, repeat):
-        allowed = {"residual": {"body", "shortcut"}, "concat": {"branches"},
-                   "sequence": {"layers"}}[kind]
+    def block_node(self, kind: str, item: dict, where: str, names: dict, name, repeat, line=None,
+                   binds=None):
+        allowed = _BLOCK_KEYS[kind]
         unknown = sorted(set(item) - allowed)
         if unknown:
             self.fail(where, f"unknown key {unknown[0]!r}; a {kind} block has "
@@ -250,12 +293,17 @@ class _Reader:
             if not body:
                 self.fail(where, "a residual block needs a non-empty body")
             shortcut = self.node_list(item.get("shortcut", []), f"{where}.shortcut", names)
-            return Residual(body, shortcut, name, repeat)
-        if kind == "sequence":
+            return Residual(body, shortcut, name, repeat, binds, line)
+        if kind == "multiply":
+            body = self.node_list(item.get("body", []), f"{where}.body", names)
+            if not body:
+                self.fail(where, "a multiply block needs a body (the gate: pool, convs, sigmoid)")
+            return Multiply(body, name, repeat, binds, line)
+        if kind in ("sequence", "head"):
             layers = self.node_list(item.get("layers", []), f"{where}.layers", names)
             if not layers:
-                self.fail(where, "a sequence needs at least one layer")
-            return Sequence(layers, name, repeat)
+                self.fail(where, f"a {kind} needs at least one layer")
+            return (Sequence if kind == "sequence" else Head)(layers, name, repeat, binds, line)
         branches = item.get("branches", [])
         if not isinstance(branches, list) or not branches:
             self.fail(where, "a concat block needs branches: a list of layer lists")
@@ -267,9 +315,21 @@ class _Reader:
                     self.fail(f"{where}.branches[{j}]", f"unknown key {extra[0]!r}; a branch has layers")
                 branch = branch.get("layers", [])
             out.append(self.node_list(branch, f"{where}.branches[{j}]", names))
-        return Concat(tuple(out), name, repeat)
+        return Concat(tuple(out), name, repeat, binds, line)
 
-    def use_block(self, kind: str, item: dict, where: str, names: dict, name, repeat):
+    def param(self, raw, where: str, names: dict):
+        """A block parameter's value: number, expression, padding word, bool or [w, h] pair."""
+        if isinstance(raw, list):
+            if len(raw) != 2:
+                self.fail(where, f"a pair is [width, height], not {raw!r}")
+            return tuple(self.param(v, where, names) for v in raw)
+        value = self.value(raw, where, names)
+        if not isinstance(value, (sympy.Basic, bool, str, tuple)):
+            self.fail(where, f"a block parameter is a number, expression, padding word, "
+                             f"true/false or [w, h], not {raw!r}")
+        return value
+
+    def use_block(self, kind: str, item: dict, where: str, names: dict, name, repeat, line=None):
         block = self.blocks[kind]
         if not isinstance(block, dict):
             self.fail(f"blocks.{kind}", "a block is a table")
@@ -284,14 +344,15 @@ class _Reader:
             self.fail(where, f"block {kind!r} has no parameter {unknown[0]!r}; its parameters: "
                              f"{', '.join(declared) or 'none'}")
         params = {}
+        scope = block_input(kind)
         for key, default in declared.items():
-            if key in ("alpha", "H", "W", "C"):
+            if key in ("alpha", "H", "W", "C", "D_in"):
                 self.fail(f"blocks.{kind}.params", f"{key!r} is a network name, not a block parameter")
             raw = item.get(key, default)
-            value = self.value(raw, f"{where}.{key}", names if key in item else self.names({}))
-            if not isinstance(value, sympy.Basic):
-                self.fail(f"{where}.{key}", f"a block parameter is a number or expression, not {raw!r}")
-            params[key] = value
+            # a value given at the use reads the caller's names; a default, the parameters before it
+            value = self.param(raw, f"{where}.{key}", names if key in item else self.names(params))
+            params[key] = _rebind(value, scope)
+        binds = scope if any(_mentions(v, scope) for v in params.values()) else None
         key = (kind, tuple(sorted(params.items(), key=lambda kv: kv[0])))
         if key not in self.cache:
             self.expanding.append(kind)
@@ -302,11 +363,28 @@ class _Reader:
                     self.fail(f"blocks.{kind}", f"type must be one of {', '.join(_BLOCK_KINDS)}")
                 inner_kind = body.pop("type")
                 self.cache[key] = self.block_node(inner_kind, body, f"blocks.{kind}",
-                                                  self.names(params), None, 1)
+                                                  self.names(params), None, 1,
+                                                  self.block_lines.get(kind), binds)
             finally:
                 self.expanding.pop()
-        return _with(self.cache[key], name, repeat)
+        return _with(self.cache[key], name, repeat, line)
 
 
-def _with(node, name, repeat):
-    return dataclasses.replace(node, name=name, repeat=repeat)
+def _rebind(value, scope):
+    """``D_in`` in a block parameter means the block's input channels: its own symbol."""
+    if isinstance(value, tuple):
+        return tuple(_rebind(v, scope) for v in value)
+    if isinstance(value, sympy.Basic) and value.has(D_in):
+        return value.xreplace({D_in: scope})
+    return value
+
+
+def _mentions(value, symbol) -> bool:
+    if isinstance(value, tuple):
+        return any(_mentions(v, symbol) for v in value)
+    return isinstance(value, sympy.Basic) and value.has(symbol)
+
+
+def _with(node, name, repeat, line=None):
+    return dataclasses.replace(node, name=name, repeat=repeat,
+                               line=line if line is not None else node.line)

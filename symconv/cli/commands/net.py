@@ -32,6 +32,9 @@ def configure(parser) -> None:
                              "and the totals become polynomials")
     parser.add_argument("--totals", action="store_true",
                         help="print the totals only, not the per-layer table")
+    parser.add_argument("--heads", action="store_true",
+                        help="add the side heads (auxiliary classifiers) to the totals; "
+                             "without it they are counted apart")
     parser.add_argument("--list", action="store_true", help="list the built-in networks")
 
 
@@ -129,7 +132,7 @@ def run(args) -> int:
     if args.sweep:
         print(_sweep_output(net, args.sweep, values, args.assume_divisible, args.format))
         return 0
-    analysis = net.analyse(values, args.assume_divisible)
+    analysis = net.analyse(values, args.assume_divisible, heads=args.heads)
     if args.format in ("markdown", "latex"):
         from ...notes.snippets import render_network  # Jinja2: only for these formats
 
