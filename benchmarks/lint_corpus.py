@@ -61,6 +61,11 @@ def claims_of(report: dict) -> list[dict]:
     return out
 
 
+def _squash(text: str) -> str:
+    """Text compared without spaces, Markdown escapes and math delimiters."""
+    return "".join(text.replace("\\*", "*").replace("\\_", "_").replace("`", "").replace("$", "").split())
+
+
 def score(labelled: list[dict], claims: list[dict]) -> dict:
     """Per file and in total: counts behind the three figures."""
     by_line = defaultdict(list)
@@ -72,11 +77,18 @@ def score(labelled: list[dict], claims: list[dict]) -> dict:
     per_file: dict[str, dict] = defaultdict(lambda: defaultdict(int))
     for e in labelled:
         on_line = by_line.get((e["file"], e["line"]), [])
-        mine = [c for c in on_line if e["anchor"] in c.get("text", "") or c.get("text", "") in e["claim"]]
+        anchor, claim = _squash(e["anchor"]), _squash(e["claim"])
+        mine = [c for c in on_line if c.get("text") and (anchor in _squash(c["text"]) or _squash(c["text"]) in claim)]
         if not mine and len(labels_on_line[(e["file"], e["line"])]) == 1:
             mine = on_line
         verdicts = {c["verdict"] for c in mine}
         f = per_file[e["file"]]
+        if not verdicts & {"ok", "wrong"}:
+            f.setdefault("unchecked", []).append(f"{e['line']}: {e['label']} {e['claim'][:70]}")
+        elif e["label"] == "WRONG" and "wrong" not in verdicts:
+            f.setdefault("missed", []).append(f"{e['line']}: {e['claim'][:70]}")
+        elif e["label"] != "WRONG" and "wrong" in verdicts:
+            f.setdefault("false", []).append(f"{e['line']}: {e['claim'][:70]}")
         f["labels"] += 1
         f["checked"] += bool(verdicts & {"ok", "wrong"})
         if e["label"] == "WRONG":
@@ -124,6 +136,7 @@ def main(argv=None) -> int:
     ap.add_argument("--set", default="all", choices=["notes", "planted", "all"])
     ap.add_argument("--per-file", action="store_true")
     ap.add_argument("--old", action="store_true", help="score the flat package's linter (before issue 11)")
+    ap.add_argument("--explain", action="store_true", help="list the labels not checked, missed, falsely flagged")
     args = ap.parse_args(argv)
     result = measure(args.set, args.old)
     if args.per_file:
@@ -133,6 +146,10 @@ def main(argv=None) -> int:
             print(f"{name:48} {f['labels']:5}  {pct(fig['false_alarms'])}     {pct(fig['recall'])}  {pct(fig['checked'])}")
             for u in f.get("unlabelled", []):
                 print(f"    unlabelled wrong: {u}")
+            if args.explain:
+                for key in ("false", "missed", "unchecked"):
+                    for u in f.get(key, []):
+                        print(f"    {key}: {u}")
     t, fig = result["total"], result["figures"]
     print(f"total: {t['labels']} labelled claims ({t.get('right_labels', 0)} right or convention, "
           f"{t.get('wrong_labels', 0)} wrong) in {len(result['files'])} files")

@@ -57,14 +57,16 @@ def test_message_reads_like_a_compiler():
            "- MACs = $5*5*8*32*124*124*32$\n"
     (finding,) = lint_text(text, "NOTE.md").findings
     assert finding.text() == \
-        "NOTE.md:4: wrong: MACs = 3149004800, expected 98406400 (off by a factor of 32)"
+        ("NOTE.md:4: wrong: MACs = 3149004800, expected 98406400 (off by a factor of 32) "
+         "(read as MACs of a conv layer, worked example: input 128x128x8, 5x5 filters, 32 of them, "
+         "padding valid)")
 
 
 def test_chain_links_are_checked_one_by_one():
     result = lint_text("$2 \\times 3 = 6 = 7 = 7$", "n.md")
     (finding,) = result.findings
     assert "6 = 7 does not hold" in finding.message
-    assert result.checked == 3
+    assert result.checked == 1   # a chain is one claim: it holds only if every link does
 
 
 def test_symbolic_link_gives_a_counterexample():
@@ -111,8 +113,9 @@ def test_output_size_messages():
     assert messages[0].startswith("W_out = 1 + (2*P_W - W_F + W_in)/S_W, expected "
                                   "floor((2*P_W - W_F + W_in)/S_W) + 1 (at ")
     assert messages[1] == ("W_out = -W_F + W_in, expected -W_F + W_in + 1 (yours - expected = -1;"
-                           " at W_F=3, W_in=7: yours 4, expected 5)")
-    assert result.checked == 11
+                           " at W_F=3, W_in=7: yours 4, expected 5) (read as output size of a conv "
+                           "layer, worked example: stride 1)")
+    assert result.checked == 10   # the chain on line 19 is one claim, not one per link
 
 
 def test_plain_text_figures():
@@ -123,7 +126,8 @@ def test_plain_text_figures():
             "- Params = 32*(5*5*8+1)\n")
     result = lint_text(note)
     assert [(f.line, f.message) for f in result.findings] == \
-        [(5, "params = 6433, expected 6432 (yours - expected = 1)")]
+        [(5, "params = 6433, expected 6432 (yours - expected = 1) (read as params of a conv layer, "
+             "worked example: input 128x128x8, 5x5 filters, 32 of them)")]
     assert result.checked == 5
 
 
@@ -131,8 +135,9 @@ def test_a_label_inside_the_math():
     note = "# Conv\n- Input: 128x128x8, Filter = 5x5x8x32\n$\\text{Params} = 32 \\cdot 201 = 6433$\n"
     result = lint_text(note)
     assert [f.message for f in result.findings] == [
-        "32 \\cdot 201 = 6433 does not hold: the left side is 6432",
-        "params = 6433, expected 6432 (yours - expected = 1)"]
+        "32 \\cdot 201 = 6433 does not hold: the left side is 6432 (read as plain arithmetic)",
+        "params = 6433, expected 6432 (yours - expected = 1) (read as params of a conv layer, "
+        "worked example: input 128x128x8, 5x5 filters, 32 of them)"]
 
 
 def test_a_label_does_not_leak_into_unlabelled_formulas():
@@ -211,7 +216,7 @@ def test_cli_text_output(capsys):
     assert code == 1
     assert f"{NOTES / 'strided.md'}:12: wrong: MACs = 37748736, expected 9437184 " \
            "(off by a factor of 4)" in out
-    assert out.splitlines()[-1] == "2 files: 21 checked, 2 wrong, 0 notes"
+    assert out.splitlines()[-1] == "2 files: 20 checked, 2 wrong, 0 notes"
 
 
 def test_cli_right_note_exits_0(capsys):
@@ -312,8 +317,10 @@ def test_table_rows_computation_equals_value():
             "| params | $8 (5 \\cdot 5 + 1) + 32 (8 + 1)$ | 497 |\n")
     result = lint_text(note)
     assert [(f.line, f.message) for f in result.findings] == [
-        (6, "8 (5 \\cdot 5 + 1) + 32 (8 + 1) = 497 does not hold: the left side is 496"),
-        (6, "params = 497, expected 496 (yours - expected = 1)")]
+        (6, "8 (5 \\cdot 5 + 1) + 32 (8 + 1) = 497 does not hold: the left side is 496 "
+            "(read as plain arithmetic)"),
+        (6, "params = 497, expected 496 (yours - expected = 1) (read as params of a dw-sep layer, "
+            "worked example: input 128x128x8, 5x5 filters, 32 of them)")]
 
 
 def test_words_before_a_formula_set_its_options():
@@ -348,13 +355,14 @@ def test_definitions_the_example_does_not_state_are_not_checked():
     result = lint_text(note)
     assert [f.text() for f in result.findings] == [
         "NOTE.md:6: wrong: W_{out} = 7 does not hold with the worked example's numbers: "
-        "the left side is 6"]
+        "the left side is 6 (read as an equality of a conv layer, worked example: input 8x8x1, "
+        "3x3 filters, 1 of them)"]
 
 
 def test_a_line_of_many_formulas_is_capped():
     from symconv.lint.scan import MAX_PER_LINE
 
-    result = lint_text("# Convolution\n" + "$1 = 2$ " * (MAX_PER_LINE + 50) + "\n")
+    result = lint_text("# Convolution\n" + "$1+1 = 3$ " * (MAX_PER_LINE + 50) + "\n")
     assert result.wrong == MAX_PER_LINE
     assert [f.message for f in result.findings if f.kind == "note"] == [
         f"more than {MAX_PER_LINE} formulas on one line; the rest of the line is not checked"]

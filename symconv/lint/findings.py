@@ -1,4 +1,8 @@
-"""The lint report: one :class:`Finding` per line, like a compiler, in each output format."""
+"""The lint report: one :class:`Finding` per claim read, like a compiler, in each output format.
+
+Text shows what is wrong and the notes (``--show-ok`` adds the claims that hold); JSON lists
+every claim read, ok ones included, with its line, text, reading, verdict and message.
+"""
 
 from __future__ import annotations
 
@@ -10,48 +14,76 @@ from ..printing import as_json_value, escape_latex, escape_markdown
 
 @dataclass(frozen=True)
 class Finding:
-    """One line of the lint report."""
+    """One claim and its verdict."""
 
     path: str
     line: int
-    kind: str            # "wrong" or "note"
+    kind: str            # the verdict: "ok", "wrong" or "note"
     message: str
-    formula: str = ""
+    formula: str = ""    # the claim's text
     quantity: str | None = None
     given: object = None
     expected: object = None
     layer: str | None = None
+    reading: str | None = None     # how the claim was read
+    cause: str | None = None       # the likely cause, when wrong
+    convention: str | None = None  # the convention it holds under, when one was needed
+    source: str | None = None      # where its context came from
 
     def text(self) -> str:
         return f"{self.path}:{self.line}: {self.kind}: {self.message}"
 
     def to_json(self) -> dict:
-        return {"file": self.path, "line": self.line, "kind": self.kind, "layer": self.layer,
-                "message": self.message, "formula": self.formula, "quantity": self.quantity,
-                "given": as_json_value(self.given), "expected": as_json_value(self.expected)}
+        return {"file": self.path, "line": self.line, "verdict": self.kind, "kind": self.kind,
+                "text": self.formula, "formula": self.formula, "quantity": self.quantity,
+                "layer": self.layer, "reading": self.reading, "message": self.message,
+                "given": _json(self.given), "expected": _json(self.expected),
+                "cause": self.cause, "convention": self.convention, "source": self.source}
+
+
+def _json(value):
+    """A value for JSON: exact integers as integers, other fractions as decimals."""
+    from fractions import Fraction
+
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else float(value)
+    return as_json_value(value)
 
 
 @dataclass
 class LintResult:
-    findings: list[Finding] = field(default_factory=list)
-    checked: int = 0
+    claims: list[Finding] = field(default_factory=list)   # every claim, ok ones included
+
+    @property
+    def findings(self) -> list[Finding]:
+        """What a reader must look at: the wrong claims and the notes."""
+        return [f for f in self.claims if f.kind != "ok"]
+
+    @property
+    def checked(self) -> int:
+        return sum(f.kind in ("ok", "wrong") for f in self.claims)
 
     @property
     def wrong(self) -> int:
-        return sum(f.kind == "wrong" for f in self.findings)
+        return sum(f.kind == "wrong" for f in self.claims)
 
     @property
     def notes(self) -> int:
-        return sum(f.kind == "note" for f in self.findings)
+        return sum(f.kind == "note" for f in self.claims)
 
 
 def report(findings: list[Finding], files: list[str], checked: int, wrong: int, notes: int,
            fmt: str) -> str:
     """The findings and a summary line as ``text`` (``FILE:LINE: wrong: ...``), ``markdown``
-    (a table, for a review comment), ``latex`` (a list) or ``json`` (for tools)."""
+    (a table, for a review comment), ``latex`` (a list) or ``json`` (for tools: every claim
+    given, with ``claims`` and the counts)."""
     if fmt == "json":
+        rows = [f.to_json() for f in findings]
         return json.dumps({"files": files, "checked": checked, "wrong": wrong, "notes": notes,
-                           "findings": [f.to_json() for f in findings]}, indent=2)
+                           "ok": sum(f.kind == "ok" for f in findings),
+                           "claims": rows,
+                           "findings": [r for r in rows if r["verdict"] != "ok"]},
+                          indent=2, ensure_ascii=False)
     summary = (f"{len(files)} file{'s' * (len(files) != 1)}: {checked} checked, {wrong} wrong, "
                f"{notes} note{'s' * (notes != 1)}")
     if fmt == "markdown":

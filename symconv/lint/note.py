@@ -1,352 +1,74 @@
-"""Linting a Markdown note: every formula and worked example that can be checked, is.
+"""Linting a note written by anyone: read the whole note, list its claims with their candidate
+readings, let the engine evaluate each reading, and let one judge decide.
 
-- a chain of equalities (``$32(5*5*8+1) = 6432$``) must hold link by link;
-  a link between a formula and a number holds with the worked example's numbers;
-- a formula labelled as a quantity (``Params = $...$``) under a heading or list
-  item naming a layer type is checked against the catalog, symbolically, or
-  against the worked example's numbers when it is a number;
-- what cannot be parsed or placed is a note, never an error.
+Claims come from three readers: arithmetic chains anywhere (:mod:`.chains`), worked
+examples and the shapes they lead to (:mod:`.examples`), and formulas labelled as a
+quantity in the course's style (:mod:`.catalog`). :mod:`.judge` alone says ok, wrong or note.
 
 >>> note = '''# Convolution
 ... - Input: 128x128x8, Filter = 5x5x8x32, padding = valid
-... - MACs = $5*5*8*32*124*124*32$'''
->>> print(lint_text(note, "conv.md").findings[0].text())
-conv.md:3: wrong: MACs = 3149004800, expected 98406400 (off by a factor of 32)
+... - MACs = $5*5*8*32*124*124*32$
+... - the 1x1 part: 28*28*16*192 = 2.4 Mil'''
+>>> for f in lint_text(note, "conv.md").claims: print(f.text())
+conv.md:3: wrong: MACs = 3149004800, expected 98406400 (off by a factor of 32) (read as MACs of a conv layer, worked example: input 128x128x8, 5x5 filters, 32 of them, padding valid)
+conv.md:4: ok: 28*28*16*192 = 2.4 Mil holds (read as plain arithmetic)
 """
 
 from __future__ import annotations
 
-import dataclasses
-import re
-
-import sympy
-
 from ..errors import InputError
-from ..formula.parse import Resolver, parse
-from ..layers import layer_class
-from ..layers.options import option_value
-from ..symbols import SYMBOLS
-from .check import LABELS, check_formula, compare, expected_for
+from .catalog import catalog_claims
+from .chains import chains
+from .claim import Claim
+from .examples import example_claims
 from .findings import Finding, LintResult
-from .scan import MAX_PER_LINE, Formula, scan
-
-_NOT_EQUALITY = re.compile(r"<|>|\\le\b|\\ge\b|\\leq|\\geq|\\neq|\\ne\b|\\lt\b|\\gt\b|≤|≥|≠|\\in\b"
-                           r"|\\sim\b|\\propto|\\to\b|\\rightarrow|\\Rightarrow|\\mapsto")
-_WORDS_ONLY = re.compile(r"^\\?[A-Za-z]+(?:_\{?\w+\}?)?$|\\text\{\s*(?:params|parameters|"
-                         r"macs|flops|weights)\s*\}", re.I)
-_APPROX = re.compile(r"\\approx|≈|\\simeq|~=")
-_LABEL_LHS = re.compile(r"(?i)^\s*(?:\\text\{|\\mathrm\{|\\#|#)*\s*(params|parameters|macs|flops|"
-                        r"weights|mult-adds)\s*\}?\s*$")
+from .judge import judge
+from .source import read_lines
+from .totals import total_claims
 
 
-def _show(expr) -> str:
-    return str(expr)
-
-
-def _layer(kind: str, options: dict, example: dict | None):
-    """The layer a formula is about: symbolic options of its kind, or the example's numbers."""
-    cls = layer_class(kind)
-    fields = {f.name for f in dataclasses.fields(cls)}
-    kwargs = {}
-    for key, value in ({} if example is not None else options).items():
-        if key in fields:
-            kwargs[key] = value if key == "bias" else option_value(key, str(value))
-    for key, value in (example or {}).items():
-        if key in fields:
-            kwargs[key] = value
-    return cls(**kwargs)
-
-
-def _example_values(kind: str | None, example: dict) -> dict:
-    """The example's numbers as symbol -> value, with the output size when it follows."""
-    values = {SYMBOLS[k]: sympy.Integer(v) for k, v in example.items()
-              if k in SYMBOLS and isinstance(v, int)}
-    if example.get("W_F") is not None and example.get("W_F") == example.get("H_F"):
-        values[SYMBOLS["K"]] = sympy.Integer(example["W_F"])
-    for option, names in (("stride", ("S_W", "S_H")), ("dilation", ("d_W", "d_H")),
-                          ("groups", ("g",))):
-        if isinstance(example.get(option), int):  # only what the example states
-            for name in names:
-                values[SYMBOLS[name]] = sympy.Integer(example[option])
-    if isinstance(example.get("padding"), int):
-        values[SYMBOLS["P_W"]] = values[SYMBOLS["P_H"]] = sympy.Integer(example["padding"])
-    if not {"W_in", "W_F"} <= set(example):
-        return values
-    try:
-        shape = _layer(kind or "conv", {}, example).output_size
-    except (InputError, TypeError, ValueError):
-        return values
-    if shape.width.is_number and shape.height.is_number:
-        values[SYMBOLS["W_out"]], values[SYMBOLS["H_out"]] = shape.width, shape.height
-    return values
-
-
-def _split_chain(text: str) -> list[list[str]]:
-    """``a = b = c \\approx d`` -> ``[[a, b, c], [d]]``: the links that must hold exactly."""
-    text = re.sub(r"\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}|&|\\\\", " ", text).strip().rstrip(".,;")
-    runs = []
-    for run in _APPROX.split(text):
-        parts, depth, start = [], 0, 0
-        for i, c in enumerate(run):
-            if c in "({[":
-                depth += 1
-            elif c in ")}]":
-                depth -= 1
-            elif c == "=" and depth == 0:
-                parts.append(run[start:i])
-                start = i + 1
-        parts.append(run[start:])
-        runs.append([p.strip() for p in parts])
-    return runs
-
-
-class Linter:
-    """Checks the formulas of one note; collects :class:`Finding` s."""
-
-    def __init__(self, path: str, resolver: Resolver):
-        self.path, self.resolver = path, resolver
-        self.result = LintResult()
-
-    def add(self, f: Formula, kind: str, message: str, **extra) -> None:
-        self.result.findings.append(Finding(self.path, f.line, kind, message, f.text,
-                                            layer=f.kind, **extra))
-
-    def lint(self, text: str) -> LintResult:
-        formulas = list(scan(text))
-        self.document_options = []  # the option sets of the note's worked examples
-        for f in formulas:
-            options = _example_options(f.example)
-            if options and options not in self.document_options:
-                self.document_options.append(options)
-        per_line: dict[int, int] = {}
-        for formula in formulas:
-            per_line[formula.line] = per_line.get(formula.line, 0) + 1
-            if per_line[formula.line] > MAX_PER_LINE:  # a generated or hostile line
-                if per_line[formula.line] == MAX_PER_LINE + 1:
-                    self.add(formula, "note", f"more than {MAX_PER_LINE} formulas on one "
-                                              f"line; the rest of the line is not checked")
-                continue
-            if formula.example.get("_conflict"):
-                self.add(formula, "note", f"worked example: {formula.example.pop('_conflict')}")
-            try:
-                self.formula(formula)
-            except InputError as error:  # a layer the example cannot build, and the like
-                self.add(formula, "note", f"cannot check {formula.text!r}: {error}")
-        return self.result
-
-    def formula(self, f: Formula) -> None:
-        if f.output_claim is not None:
-            return self.output_claim(f)
-        if _NOT_EQUALITY.search(f.text) or not f.text.strip():
-            return
-        runs = _split_chain(f.text)
-        if runs and runs[0] and _LABEL_LHS.match(runs[0][0]):  # $\text{MACs} = ...$
-            f.quantity = f.quantity or _quantity_word(runs[0][0])
-            runs[0] = runs[0][1:]
-        exprs: list[list[tuple[str, sympy.Expr | None]]] = []
-        noted = False
-        for run in runs:
-            parsed = []
-            for part in run:
-                try:
-                    parsed.append((part, parse(part, resolver=self.resolver)))
-                except InputError as error:
-                    # one note per formula; none for a symbol's name ($S$) or a named
-                    # quantity ($2 \cdot \text{MACs}$): words, not formulas
-                    if not noted and not _WORDS_ONLY.search(part):
-                        self.add(f, "note", f"cannot parse ${part}$: {error}")
-                    noted = True
-                    parsed.append((part, None))
-            exprs.append(parsed)
-        values = _example_values(f.kind, f.example)
-        for parsed in exprs:
-            for (ta, a), (tb, b) in zip(parsed, parsed[1:]):
-                if a is not None and b is not None:
-                    self.link(f, ta, a, tb, b, values)
-        items = [(t, e) for parsed in exprs for t, e in parsed if e is not None]
-        head = exprs[0][0][1] if exprs and exprs[0] else None
-        if f.quantity is None and head in (SYMBOLS["W_out"], SYMBOLS["H_out"]) and f.kind:
-            # $W_{out} = \lfloor ... \rfloor + 1$: an output-size formula; its numbers are
-            # links, checked above with the example's numbers
-            f.quantity = "output-size"
-            items = [(t, e) for t, e in items if e.free_symbols]
-            return self.labelled(f, items, str(head))
-        if f.quantity:
-            self.labelled(f, items)
-
-    def link(self, f: Formula, ta, a, tb, b, values) -> None:
-        """One link of a chain: two formulas, two numbers, or a formula and a number."""
-        by_example = False
-        if (a.free_symbols or b.free_symbols) and not (
-                a.free_symbols and b.free_symbols and not (a.is_Symbol or b.is_Symbol)):
-            a, b = a.xreplace(values), b.xreplace(values)
-            if a.free_symbols or b.free_symbols:
-                return  # a definition such as W_out = ..., with no numbers to try
-            by_example = True
-        result = compare(a, b)
-        self.result.checked += 1
-        if result.verdict == "correct":
-            return
-        if a.is_number and b.is_number:
-            sides = [f"the left side is {_show(a)}"]
-            if not _is_literal(tb, b):
-                sides.append(f"the right side {_show(b)}")
-            where = " with the worked example's numbers" if by_example else ""
-            message = f"{ta} = {tb} does not hold{where}: {', '.join(sides)}"
-        else:
-            message = f"{ta} = {tb} does not hold: left - right = {_show(result.difference)}"
-            if result.counterexample:
-                shown = ", ".join(f"{k}={v}" for k, v in result.counterexample.items())
-                message += (f" (at {shown}: {_show(result.given_value)} vs "
-                            f"{_show(result.expected_value)})")
-        self.add(f, "wrong", message, given=a, expected=b)
-
-    def labelled(self, f: Formula, items, label: str | None = None) -> None:
-        """A formula labelled as a quantity: check it against the catalog."""
-        label = label or LABELS[f.quantity]
-        if not items:
-            return
-        if f.kind is None:
-            self.add(f, "note", f"cannot place {label} = {f.text}: no heading or list item "
-                                f"above names a layer type", quantity=f.quantity)
-            return
-        symbolic = [(t, e) for t, e in items if e.free_symbols and not e.is_Symbol]
-        numbers = [(t, e) for t, e in items if not e.free_symbols]
-        if symbolic:
-            text, expr = symbolic[0]
-            result = self.symbolic(f, expr)
-            self.result.checked += 1
-            if not result.ok:
-                self.add(f, "wrong", f"{label} = {_show(result.given)}, expected "
-                         f"{_show(result.expected)}{_why(result)}",
-                         quantity=f.quantity, given=result.given, expected=result.expected)
-        if numbers:
-            text, value = numbers[-1]
-            self.number(f, label, value)
-
-    def symbolic(self, f: Formula, expr):
-        """Check a formula against its kind, with the options its section and line state;
-        a formula that holds for the options of another worked example in the note is right."""
-        options = _options_for({**f.options, **_example_options(f.example), **f.modifiers}, expr)
-        result = check_formula(expr, _layer(f.kind, options, None), f.quantity,
-                               self.resolver.identify)
-        for other in self.document_options:
-            if result.ok:
-                break
-            retry = _options_for({**f.options, **other, **f.modifiers}, expr)
-            if retry != options:
-                again = check_formula(expr, _layer(f.kind, retry, None), f.quantity,
-                                      self.resolver.identify)
-                result = again if again.ok else result
-        return result
-
-    def number(self, f: Formula, label: str, value) -> None:
-        # a layer with no sizes given: a pooling layer's 0 MACs need no example
-        layer = _layer(f.kind, f.options, {**f.example, **f.modifiers})
-        expected = _numeric_expected(layer, f.quantity)
-        if expected.free_symbols and not {"W_in", "D_in", "W_F"} & set(f.example):
-            self.add(f, "note", f"cannot check {label} = {_show(value)}: no worked example "
-                                f"(Input: WxHxC, Filter = WxHxCinxCout) above fixes the numbers",
-                     quantity=f.quantity)
-            return
-        if expected.free_symbols:
-            missing = ", ".join(sorted(s.name for s in expected.free_symbols))
-            self.add(f, "note", f"cannot check {label} = {_show(value)}: the worked example "
-                                f"does not fix {missing}", quantity=f.quantity)
-            return
-        self.result.checked += 1
-        if value != expected:
-            self.add(f, "wrong", f"{label} = {_show(value)}, expected {_show(expected)}"
-                                 f"{_factor(value, expected)}",
-                     quantity=f.quantity, given=value, expected=expected)
-
-    def output_claim(self, f: Formula) -> None:
-        if f.kind is None or "W_F" not in f.example:
-            return
-        shape = _layer(f.kind, f.options, f.example).output_size
-        expected = tuple(shape)[:len(f.output_claim)]
-        self.result.checked += 1
-        if tuple(sympy.Integer(v) for v in f.output_claim) != expected:
-            shown = "x".join(str(v) for v in f.output_claim)
-            want = "x".join(str(v) for v in expected)
-            self.add(f, "wrong", f"output size = {shown}, expected {want}",
-                     quantity="output-size", given=shown, expected=want)
-
-
-_OPTIONS = ("stride", "padding", "dilation", "groups", "bias")
-
-
-def _example_options(example: dict) -> dict:
-    return {k: v for k, v in example.items() if k in _OPTIONS}
-
-
-def _options_for(options: dict, expr) -> dict:
-    """Layer options, overridden by those the formula's symbols ask for (S_W: a stride S)."""
-    names = {s.name for s in expr.free_symbols}
-    out = dict(options)
-    for option, letter, symbols in (("stride", "S", {"S_W", "S_H"}),
-                                    ("padding", "P", {"P_W", "P_H"}),
-                                    ("dilation", "d", {"d_W", "d_H"})):
-        if names & symbols:
-            out[option] = letter
-    return out
-
-
-def _is_literal(text: str, value) -> bool:
-    """Whether ``text`` is just the number ``value`` written out (6432, 6,432, 6{,}432)."""
-    return re.sub(r"[\s,{}]|\\,", "", text) == _show(value)
-
-
-def _quantity_word(text: str) -> str:
-    word = _LABEL_LHS.match(text).group(1).lower()
-    return {"parameters": "params", "mult-adds": "macs"}.get(word, word)
-
-
-def _numeric_expected(layer, quantity: str):
-    if quantity == "output-size":
-        return layer.output_size.elements
-    return expected_for(layer, quantity).expr
-
-
-def _factor(value, expected) -> str:
-    if expected == 0 or value == 0:
-        return ""
-    ratio = value / expected
-    if ratio.is_Integer or (1 / ratio).is_Integer:
-        return f" (off by a factor of {ratio})"
-    return f" (yours - expected = {value - expected})"
-
-
-def _why(result) -> str:
-    """How a formula is wrong, in a few words: a known slip, a factor, the difference or
-    a counterexample."""
-    parts = list(result.hints)
-    if result.factor is not None:
-        parts.append(f"off by a factor of {result.factor}")
-    if not parts:
-        difference = str(result.difference)
-        if len(difference) <= 40 and not result.difference.has(sympy.floor, sympy.ceiling):
-            parts.append(f"yours - expected = {difference}")
-        if result.counterexample:
-            shown = ", ".join(f"{k}={v}" for k, v in result.counterexample.items())
-            parts.append(f"at {shown}: yours {result.given_value}, expected "
-                         f"{result.expected_value}")
-        if result.condition:
-            parts.append(f"equal only when {result.condition}")
-    return f" ({'; '.join(parts)})" if parts else ""
+def _finding(path: str, claim: Claim) -> Finding:
+    v = judge(claim)
+    r = v.reading
+    return Finding(path, claim.line, v.verdict, v.message, claim.text, quantity=claim.kind, layer=claim.layer,
+                   given=r.given if r else None, expected=r.expected if r else None,
+                   reading=r.how if r else None, cause=r.cause if r else None,
+                   convention=r.convention if r else None, source=r.source if r else None)
 
 
 def lint_text(text: str, path: str = "NOTE.md", notation: str | None = None,
               aliases: dict[str, str] | None = None) -> LintResult:
-    """Lint the text of one Markdown note."""
-    return Linter(path, Resolver(notation, aliases)).lint(text)
+    """Lint the text of one note."""
+    lines = read_lines(text)
+    claims: list[Claim] = []
+    by_line: dict[int, list[Claim]] = {}
+    for line in lines:
+        found = chains(line.text, line.number)
+        by_line[line.number] = found
+        claims.extend(found)
+    claims.extend(total_claims(lines, by_line))
+    claims.extend(example_claims(lines))
+    seen = {(c.line, c.text) for c in claims}
+    for c in catalog_claims(text.lstrip("\ufeff"), notation, aliases):
+        if c.kind != "formula" or (c.line, c.text) not in seen:   # a chain is read once
+            claims.append(c)
+    notes = set()
+    unique = []
+    for c in claims:   # one note per line and message (the formula cap is noted twice otherwise)
+        if not c.readings and c.note:
+            if (c.line, c.note) in notes:
+                continue
+            notes.add((c.line, c.note))
+        unique.append(c)
+    claims = sorted(unique, key=lambda c: c.line)
+    return LintResult([_finding(path, c) for c in claims])
 
 
 def lint_file(path: str, notation: str | None = None,
               aliases: dict[str, str] | None = None) -> LintResult:
-    """Lint one Markdown file; an unreadable file is an :class:`InputError`."""
+    """Lint one file; an unreadable file is an :class:`InputError`."""
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8", newline="") as handle:
             text = handle.read()
     except FileNotFoundError:
         raise InputError(f"no such file: {path}") from None

@@ -26,6 +26,8 @@ def configure(parser) -> None:
     add_notation_options(parser)
     parser.add_argument("--quiet", action="store_true",
                         help="report what is wrong only, not the notes")
+    parser.add_argument("--show-ok", action="store_true",
+                        help="also print the claims that hold, with how each was read")
 
 
 def run(args) -> int:
@@ -35,8 +37,9 @@ def run(args) -> int:
 
     aliases = parse_aliases(args.alias)
     results = [lint_file(path, args.notation, aliases) for path in args.notes]
-    findings = [f for r in results for f in r.findings
-                if not (args.quiet and f.kind == "note")]
+    shown = ("ok", "wrong", "note") if args.format == "json" or args.show_ok else ("wrong", "note")
+    findings = [f for r in results for f in r.claims
+                if f.kind in shown and not (args.quiet and f.kind == "note")]
     checked = sum(r.checked for r in results)
     wrong = sum(r.wrong for r in results)
     notes = sum(r.notes for r in results)
