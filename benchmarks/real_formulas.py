@@ -26,6 +26,8 @@ from symconv.cli import main  # noqa: E402
 
 #: words in the output that name each labelled cause
 CAUSE_WORDS = {
+    "missing-bias": ("bias term",),
+    "factor-dropped": ("missing",),
     "missing-floor": ("floor",),
     "missing-ceil": ("ceil",),
     "bias-adds-counted": ("bias add",),
@@ -43,16 +45,29 @@ def run_case(case: dict) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            code = main(["check", "--", case["formula"], *case["args"]] if case["formula"].startswith("-")
-                        else ["check", case["formula"], *case["args"]])
+            argv = ["check", case["formula"], *case["args"], "--format", "json"]
+            if case["formula"].startswith("-"):
+                argv.insert(1, "--")
+            code = main(argv)
         except SystemExit as exc:  # argparse
             code = exc.code if isinstance(exc.code, int) else 2
     return code, out.getvalue(), err.getvalue()
 
 
 def cause_named(case: dict, text: str) -> bool:
+    """The labelled cause, as the JSON's cause code; for a symconv without codes (the 'before'
+    figures), words of it in the hints."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    if "cause" in data:
+        return data["cause"] == case.get("cause")
     words = CAUSE_WORDS.get(case.get("cause", ""), ())
-    return any(w.lower() in text.lower() for w in words)
+    hints = " ".join(data.get("hints", [])).lower()
+    return any(w.lower() in hints for w in words)
 
 
 def figures(cases: list[dict], verbose: bool = False) -> dict:

@@ -20,6 +20,7 @@ quantity, in the symbols the formula uses.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -28,18 +29,25 @@ import sympy
 from ..engine import as_expr, assignments, canonical, counterexample, is_monomial
 from ..errors import InputError
 from ..printing import as_json_value
-from ..symbols import H_F, SYMBOLS, W_F, D_out, H_in, H_out, K, W_in, W_out
+from ..symbols import SYMBOLS, D_in, D_out, H_in, H_out, W_in, W_out
+from .diagnose import diagnose, normalize, simplify
 
 QUANTITIES = ("params", "macs", "flops", "output-size", "macs-per-output-pixel",
-              "macs-per-output-value", "weights")
+              "macs-per-output-value", "weights", "area", "ratio", "effective-kernel")
 LABELS = {"params": "params", "macs": "MACs", "flops": "FLOPs", "output-size": "output size",
           "macs-per-output-pixel": "MACs per output pixel",
-          "macs-per-output-value": "MACs per output value", "weights": "weights"}
+          "macs-per-output-value": "MACs per output value", "weights": "weights",
+          "area": "output area W_out H_out", "ratio": "MAC ratio to a standard conv",
+          "effective-kernel": "effective kernel size", "bias-adds": "bias adds"}
+
+#: causes that are a factor: shown with the factor, not repeated as a hint
+FACTOR_CAUSES = ("factor-dropped", "extra-factor")
 
 #: Small, distinct, valid sizes tried first, so a counterexample reads like a real layer.
 TYPICAL = {"D_in": 2, "D_out": 3, "W_F": 3, "H_F": 3, "K": 3, "W_in": 7, "H_in": 7,
            "W_out": 5, "H_out": 5, "S_W": 2, "S_H": 2, "P_W": 1, "P_H": 1, "d_W": 2, "d_H": 2,
-           "g": 1, "m": 2, "C": 3, "H": 8, "W": 8, "alpha": 1}
+           "g": 1, "m": 2, "C": 3, "H": 8, "W": 8, "alpha": 1, "rho": 1, "S": 2, "P": 1,
+           "d": 2, "a": 1, "a_W": 1, "a_H": 1}
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,8 @@ class CheckResult:
     never_equal: bool = False
     hints: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = field(default=())
+    cause: str | None = None  # the code of the slip that explains a wrong formula
+    cause_message: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -85,7 +95,8 @@ class CheckResult:
                 "difference": _expr_json(self.difference),
                 "factor": None if self.factor is None else _expr_json(self.factor),
                 "counterexample": ce, "condition": self.condition,
-                "never_equal": self.never_equal, "hints": list(self.hints),
+                "never_equal": self.never_equal, "hints": list(self.hints), "cause": self.cause,
+                "cause_message": self.cause_message,
                 "assumptions": list(self.assumptions)}
 
     def lines(self) -> list[str]:
@@ -96,9 +107,11 @@ class CheckResult:
         if self.verdict == "correct":
             return out
         hint = f": {'; '.join(self.hints)}" if self.hints else ""
-        out.append(f"  yours - expected = {self.difference}{hint}")
+        out.append(f"  yours - expected = {_shown(self.difference)}{hint}")
         if self.factor is not None:
-            out.append(f"  off by a factor of {self.factor} (yours / expected = {self.factor})")
+            reading = f": {self.cause_message}" if self.cause in FACTOR_CAUSES else ""
+            out.append(f"  off by a factor of {self.factor} (yours / expected = {self.factor})"
+                       + reading)
         if self.counterexample:
             values = ", ".join(f"{k}={v}" for k, v in self.counterexample.items())
             out.append(f"  counterexample: {values}: yours {self.given_value}, "
@@ -112,21 +125,19 @@ class CheckResult:
         return out
 
 
+def _shown(difference):
+    """A long difference factored when that is shorter (bounded: at most 40 terms)."""
+    terms = len(sympy.Add.make_args(difference))
+    if terms <= 4 or terms > 40 or difference.has(sympy.floor, sympy.ceiling):
+        return difference
+    factored = sympy.factor(difference)
+    return factored if len(str(factored)) < len(str(difference)) else difference
+
+
 def _expr_json(e) -> dict | int:
     return as_json_value(e)
 
 
-def _normalize(expr: sympy.Expr) -> sympy.Expr:
-    """Floors and ceilings with their arguments in one form, so equal ones cancel."""
-    return expr.replace(lambda x: isinstance(x, (sympy.floor, sympy.ceiling)),
-                        lambda x: x.func(sympy.together(sympy.expand(x.args[0]))))
-
-
-def _simplify(expr: sympy.Expr) -> sympy.Expr:
-    """:func:`canonical`, but a polynomial is only expanded (the same form, much faster)."""
-    if not expr.has(sympy.floor, sympy.ceiling) and expr.is_polynomial():
-        return sympy.expand(expr)
-    return canonical(expr)
 
 
 def find_counterexample(a: sympy.Expr, b: sympy.Expr, valid: Callable[[dict], bool] | None = None):
@@ -180,8 +191,8 @@ def compare(given: sympy.Expr, expected: sympy.Expr, what: str = "",
             assumptions: tuple[str, ...] = ()) -> CheckResult:
     """Prove ``given == expected``, or show how they differ."""
     given, expected = as_expr(given), as_expr(expected)
-    g, e = _normalize(given), _normalize(expected)
-    diff = _simplify(g - e)
+    g, e = normalize(given), normalize(expected)
+    diff = simplify(g - e)
     if diff == 0:
         return CheckResult("correct", given, expected, diff, what, assumptions=assumptions)
     factor = None
@@ -207,40 +218,96 @@ def _course_out(layer):
     return layer._course_out(layer.output_size)
 
 
-def expected_for(layer, quantity: str, given: sympy.Expr | None = None,
-                 identify: dict[str, str] | None = None, axis: str | None = None) -> Expected:
-    """What the catalog says ``layer``'s ``quantity`` is, written in ``given``'s symbols.
+def _standard_counterpart(layer):
+    """A standard conv with ``layer``'s shapes: the denominator of ``--quantity ratio``."""
+    from ..layers import Conv
 
-    An output size is one of ``axis`` width, height or elements (W_out H_out D_out); without
-    ``axis``, the one the formula's symbols point to."""
-    if quantity not in QUANTITIES:
-        raise InputError(f"unknown quantity {quantity!r}; use one of {', '.join(QUANTITIES)}")
-    used = given.free_symbols if given is not None else set()
+    fields = {name: getattr(layer, name) for name in ("D_in", "D_out", "W_F", "H_F", "W_in",
+                                                      "H_in", "stride", "padding", "dilation")
+              if hasattr(layer, name)}
+    fields.setdefault("W_F", 1)
+    fields.setdefault("H_F", 1)
+    return Conv(**fields)
+
+
+def _bias_adds(layer):
+    """One add per bias per output position, over the output grid, summed over the parts."""
+    parts = getattr(layer, "parts", (layer,))
+    total = sympy.Integer(0)
+    for part in parts:
+        w, h = _course_out(part) if hasattr(part, "W_in") else (1, 1)
+        total += part.biases * w * h
+    return total
+
+
+def _axis_of(used: set) -> str:
+    h_axis = {SYMBOLS[n] for n in ("H_in", "H_F", "S_H", "P_H", "d_H", "H_out", "a_H")}
+    w_axis = {SYMBOLS[n] for n in ("W_in", "W_F", "S_W", "P_W", "d_W", "W_out", "a_W")}
+    return "height" if used & h_axis and not used & w_axis else "width"
+
+
+#: one symbol for both axes -> the pair it stands for, and how to say so
+_BOTH_AXES = {"K": ("W_F", "H_F", "a square kernel"), "S": ("S_W", "S_H", "one stride"),
+              "P": ("P_W", "P_H", "one padding"), "d": ("d_W", "d_H", "one dilation"),
+              "a": ("a_W", "a_H", "one output padding")}
+
+
+def _base(layer, quantity: str, used: set, axis: str | None) -> tuple[sympy.Expr, str]:
+    """The catalog's ``quantity`` of ``layer`` (course symbols) and what to call it."""
     shape = layer.output_size
     what = f"{LABELS[quantity]} of {layer.name}"
     if quantity == "output-size":
-        h_axis = {SYMBOLS[n] for n in ("H_in", "H_F", "S_H", "P_H", "d_H", "H_out")}
-        w_axis = {SYMBOLS[n] for n in ("W_in", "W_F", "S_W", "P_W", "d_W", "W_out")}
         channels = shape.channels.free_symbols
         if axis is None:
             axis = ("elements" if D_out in used or (channels and channels <= used) else
-                    "height" if used & h_axis and not used & w_axis else "width")
+                    _axis_of(used))
         if axis == "elements":
-            expr, what = shape.elements, f"output size W_out H_out D_out of {layer.name}"
-        elif axis == "height":
-            expr, what = shape.height, f"output height of {layer.name}"
-        else:
-            expr, what = shape.width, f"output width of {layer.name}"
-    elif quantity == "macs-per-output-pixel":
+            return shape.elements, f"output size W_out H_out D_out of {layer.name}"
+        if axis == "height":
+            return shape.height, f"output height of {layer.name}"
+        return shape.width, f"output width of {layer.name}"
+    if quantity == "area":
+        return shape.width * shape.height, what
+    if quantity == "effective-kernel":
+        if not hasattr(layer, "W_F"):
+            raise InputError(f"{layer.name} has no kernel, so no effective kernel size")
+        (dw, dh) = getattr(layer, "dilation", (1, 1))
+        if _axis_of(used) == "height":
+            return dh * (layer.H_F - 1) + 1, f"effective kernel height of {layer.name}"
+        return dw * (layer.W_F - 1) + 1, f"effective kernel width of {layer.name}"
+    if quantity == "ratio":
+        if getattr(layer, "fan_in", None) is None and not hasattr(layer, "parts") or \
+                not hasattr(layer, "W_in"):
+            raise InputError(f"--quantity ratio compares a convolution with a standard conv of "
+                             f"the same shapes; {layer.name} is not one")
+        conv = _standard_counterpart(layer)
+        return layer.macs / conv.macs, f"MACs of {layer.name} / MACs of a standard conv"
+    if quantity == "bias-adds":
+        return _bias_adds(layer), what
+    if quantity == "macs-per-output-pixel":
         w, h = _course_out(layer)
-        expr = layer.macs / (w * h)
-    elif quantity == "macs-per-output-value":
+        return layer.macs / (w * h), what
+    if quantity == "macs-per-output-value":
         w, h = _course_out(layer)
-        expr = layer.macs / (w * h * shape.channels)
-    elif quantity == "weights":
-        expr = layer.weights
-    else:
-        expr = layer.quantity(quantity)
+        return layer.macs / (w * h * shape.channels), what
+    if quantity == "weights":
+        return layer.weights, what
+    return layer.quantity(quantity), what
+
+
+def expected_for(layer, quantity: str, given: sympy.Expr | None = None,
+                 identify: dict[str, str] | None = None, axis: str | None = None,
+                 multipliers: dict[str, sympy.Expr] | None = None) -> Expected:
+    """What the catalog says ``layer``'s ``quantity`` is, written in ``given``'s symbols.
+
+    An output size is one of ``axis`` width, height or elements (W_out H_out D_out); without
+    ``axis``, the one the formula's symbols point to. ``multipliers`` (MobileNet's ``alpha``
+    on the channels, ``rho`` on the feature maps) scale the catalog's sizes."""
+    if quantity not in QUANTITIES and quantity != "bias-adds":
+        raise InputError(f"unknown quantity {quantity!r}; use one of {', '.join(QUANTITIES)}")
+    used = given.free_symbols if given is not None else set()
+    shape = layer.output_size
+    expr, what = _base(layer, quantity, used, axis)
     assumptions: list[str] = []
 
     def apply(subs: dict, note: str | None = None) -> None:
@@ -258,14 +325,24 @@ def expected_for(layer, quantity: str, given: sympy.Expr | None = None,
             apply({W_out: shape.width}, f"W_out = {shape.width}")
         if getattr(layer, "H_in", None) == H_in and expr.has(H_out):
             apply({H_out: shape.height}, f"H_out = {shape.height}")
-    if K in used and not used & {W_F, H_F} and expr.has(W_F, H_F):
-        apply({W_F: K, H_F: K}, "a square kernel, W_F = H_F = K")
+    for one, (w, h, words) in _BOTH_AXES.items():
+        pair = {SYMBOLS[w], SYMBOLS[h]}
+        if SYMBOLS[one] in used and not used & pair and expr.has(*pair):
+            apply({SYMBOLS[w]: SYMBOLS[one], SYMBOLS[h]: SYMBOLS[one]},
+                  f"{words}, {w} = {h} = {one}")
     h_axis = {SYMBOLS[n] for n in ("H_in", "H_out", "H_F", "S_H", "P_H", "d_H")}
     if not used & h_axis:
         if W_in in used and expr.has(H_in):
             apply({H_in: W_in}, "a square input, H_in = W_in")
         if W_out in used and expr.has(H_out):
             apply({H_out: W_out}, "a square output, H_out = W_out")
+    for name, value in (multipliers or {}).items():
+        if name == "alpha":
+            apply({D_in: value * D_in, D_out: value * D_out},
+                  f"width multiplier {value}: D_in -> {value} D_in, D_out -> {value} D_out")
+        elif name == "rho":
+            apply({s: value * s for s in (W_in, H_in, W_out, H_out)},
+                  f"resolution multiplier {value} on the feature maps")
     sizes = [s for s in (shape.width, shape.height) if s.free_symbols]
 
     def valid(values: dict) -> bool:
@@ -284,41 +361,48 @@ def expected_for(layer, quantity: str, given: sympy.Expr | None = None,
     return Expected(expr, what, tuple(assumptions), valid)
 
 
-_COUNT = {2: "two", 3: "three", 4: "four"}
-
-
-def _hints(layer, quantity: str):
-    """Explanations of common slips (a missing bias, MACs for FLOPs), as a function of the difference."""
-    def hints(diff, factor) -> list[str]:
-        out = []
-        if quantity == "params" and hasattr(layer, "bias"):
-            with_bias = canonical(layer.replace(bias=True).biases)
-            if layer.bias and with_bias != 0 and _simplify(diff + with_bias) == 0:
-                n = len(sympy.Add.make_args(with_bias))
-                out.append(f"the bias term {with_bias} is missing" if n == 1 else
-                           f"the {_COUNT.get(n, n)} bias terms {with_bias} are missing")
-            elif not layer.bias and _simplify(diff - with_bias) == 0:
-                out.append("counts biases, but the layer has none (--no-bias)")
-        if factor == sympy.Rational(1, 2) and quantity == "flops":
-            out.append("this is the MAC count; FLOPs = 2 x MACs")
-        if factor == 2 and quantity == "macs":
-            out.append("this is the FLOP count; MACs = FLOPs / 2")
-        return out
-    return hints
-
-
 def check_formula(given: sympy.Expr, layer, quantity: str,
-                  identify: dict[str, str] | None = None) -> CheckResult:
-    """Check a parsed formula against ``layer``'s ``quantity`` from the catalog."""
+                  identify: dict[str, str] | None = None,
+                  multipliers: dict[str, sympy.Expr] | None = None) -> CheckResult:
+    """Check a parsed formula against ``layer``'s ``quantity`` from the catalog; when it is
+    wrong, name the slip (:mod:`symconv.lint.diagnose`) if one explains it exactly."""
     if identify:
         given = given.xreplace({SYMBOLS[a]: SYMBOLS[b] for a, b in identify.items()})
-    expected = expected_for(layer, quantity, given, identify)
-    result = compare(given, expected.expr, expected.what, expected.valid,
-                     _hints(layer, quantity), expected.assumptions)
+    same_channels = ()
+    if D_out in given.free_symbols and "D_out" not in getattr(layer, "__dataclass_fields__", {}) \
+            and getattr(layer, "D_out", None) is not None and hasattr(layer, "D_in"):
+        # a depthwise conv, pooling, BatchNorm: as many output channels as the layer has
+        given = given.xreplace({D_out: layer.D_out})
+        same_channels = (f"{layer.name} has D_out = {layer.D_out}",)
+    over_output = ()
+    if getattr(layer, "name", "") == "transposed-conv" and layer.W_in == W_in \
+            and given.free_symbols & {W_out, H_out} and quantity != "output-size":
+        # its counts are over the input grid: W_out, H_out in a formula are the output's sizes
+        shape = layer.output_size
+        given = given.xreplace({W_out: shape.width, H_out: shape.height})
+        over_output = (f"W_out = {shape.width}", f"H_out = {shape.height}")
+    expected = expected_for(layer, quantity, given, identify, multipliers=multipliers)
+    expected = dataclasses.replace(
+        expected, assumptions=same_channels + over_output + expected.assumptions)
+    result = compare(given, expected.expr, expected.what, expected.valid, None,
+                     expected.assumptions)
     if quantity == "output-size" and not result.ok:  # it may be right for another axis
         for axis in ("width", "height", "elements"):
-            other = expected_for(layer, quantity, given, identify, axis)
+            other = expected_for(layer, quantity, given, identify, axis, multipliers)
             if other.expr != expected.expr and canonical(given - other.expr) == 0:
                 return compare(given, other.expr, other.what, other.valid, None,
                                other.assumptions)
-    return result
+    if result.ok:
+        return result
+
+    def expect(other_layer, other_quantity):
+        return expected_for(other_layer, other_quantity, given, identify, None,
+                            multipliers).expr
+
+    cause = diagnose(given, layer, quantity, expect, expected.expr)
+    if cause is None:
+        return result
+    if cause.code in FACTOR_CAUSES and result.factor is not None:  # the factor line says it
+        return dataclasses.replace(result, cause=cause.code, cause_message=cause.message)
+    return dataclasses.replace(result, hints=(cause.message,), cause=cause.code,
+                               cause_message=cause.message)

@@ -8,8 +8,20 @@ it differs (with the difference, a counterexample and when they would agree),
 the verdict is 'unproven' (exit 1). Sizes given as NAME=VALUE make the
 expected value a number, to check a worked example.
 
+names: a name is letters, digits, '_' and primes together (in_height, K1, M',
+kernel_size[0], \\text{padding}[0]); map one you use with --alias NAME=SYMBOL. One value
+for both axes: K (kernel), S (stride), P (padding), d (dilation), a (output padding).
 notations: mobilenet (M = D_in, N = D_out, D_K = K = W_F = H_F, D_F = W_out = H_out),
-cin-cout (C_in, C_out, K = W_F = H_F, H = H_out, W = W_out)
+cin-cout (C_in, C_out, K = W_F = H_F, H = H_out, W = W_out), pytorch (padding[0] = P_H,
+kernel_size[1] = W_F, in_channels, ...), d2l (n_h, k_h, p_h = 2 P_H in total, s_h),
+dumoulin (i, k, s, p, o, d, a; i', k', s', p' of a transposed conv). --padding half is
+floor(W_F/2) zeros on each side.
+
+A wrong formula gets the slip that explains it exactly, when one does: a bias missing or
+counted per input, MACs for FLOPs, bias adds counted (thop, ptflops), a transposed conv
+counted on its output grid, a missing floor or ceil, the padding counted once, channels
+swapped, groups forgotten, a factor dropped, Keras' BatchNorm (4 C) and SeparableConv2D
+(one bias) conventions.
 
 examples:
   symconv check "D_out*(W_F*H_F*D_in + 1)" --layer conv --quantity params
@@ -17,6 +29,8 @@ examples:
   symconv check "M N D_K^2 D_F^2" --notation mobilenet --quantity macs
   symconv check "\\lfloor (W_in - W_F)/S_W \\rfloor + 1" --stride S --quantity output-size
   symconv check "32(5*5*8+1)" --quantity params D_in=8 D_out=32 K=5
+  symconv check "(n_h-k_h+p_h+1) x (n_w-k_w+p_w+1)" --notation d2l --padding P --quantity area
+  symconv check "1/N + 1/D_K^2" --notation mobilenet --layer dw-sep --quantity ratio
 """
 
 from __future__ import annotations
@@ -24,7 +38,8 @@ from __future__ import annotations
 from ..options import add_layer_options, add_notation_options
 
 QUANTITY_WORDS = ("params|macs|flops|output-size|macs-per-output-pixel "
-                  "(also macs-per-output-value, weights)")
+                  "(also macs-per-output-value, weights, area = W_out H_out, ratio = MACs / "
+                  "MACs of a standard conv, effective-kernel = d (W_F - 1) + 1)")
 
 
 def configure(parser) -> None:
@@ -40,6 +55,13 @@ def configure(parser) -> None:
                         help=f"what the formula counts: {QUANTITY_WORDS}")
     add_notation_options(parser)
     add_layer_options(parser)
+    premises = parser.add_argument_group("premises of the formula")
+    premises.add_argument("--width-multiplier", metavar="ALPHA",
+                          help="MobileNet's width multiplier: D_in -> ALPHA D_in, D_out -> "
+                               "ALPHA D_out (a symbol, e.g. alpha)")
+    premises.add_argument("--resolution-multiplier", metavar="RHO",
+                          help="MobileNet's resolution multiplier on every feature map "
+                               "(a symbol, e.g. rho)")
 
 
 def run(args) -> int:
@@ -59,9 +81,17 @@ def run(args) -> int:
     resolver = Resolver(args.notation, parse_aliases(args.alias))
     given = parse(args.formula, resolver=resolver)
     values = parse_assignments(args.values)
+    half = args.padding == "half"
+    if half:
+        args.padding = None
     layer = layer_from_args(args.layer, args, values)
+    if half:  # p = floor(k/2) on each side
+        layer = _half_padding(layer)
     given = _substitute(given, values)
-    result = check_formula(given, layer, args.quantity, resolver.identify)
+    multipliers = {name: _multiplier(text, option) for name, text, option in (
+        ("alpha", args.width_multiplier, "--width-multiplier"),
+        ("rho", args.resolution_multiplier, "--resolution-multiplier")) if text}
+    result = check_formula(given, layer, args.quantity, resolver.identify, multipliers)
     if args.format == "json":
         data = {"layer": layer.name, "quantity": args.quantity, **result.to_json()}
         print(json.dumps(data, indent=2))
@@ -78,6 +108,40 @@ def run(args) -> int:
         report.lines = result.lines()[3:]
         print(render(report, args.format))
     return 0 if result.ok else 1
+
+
+def _half_padding(layer):
+    """``--padding half``: floor(k/2) zeros on each side (Dumoulin & Visin's half padding)."""
+    import sympy
+
+    from ...errors import InputError
+
+    if not hasattr(layer, "padding") or not hasattr(layer, "W_F"):
+        raise InputError(f"{layer.name} has no padding option")
+    return layer.replace(padding=(sympy.floor(layer.W_F / 2), sympy.floor(layer.H_F / 2)))
+
+
+def _multiplier(text: str, option: str):
+    """A multiplier is a symbol (alpha, rho) or a fraction like 0.5 or 3/4, read as data."""
+    import re
+
+    import sympy
+
+    from ...errors import InputError
+    from ...symbols import ALIASES, SYMBOLS
+
+    text = text.strip()
+    if text in ALIASES:
+        return SYMBOLS[ALIASES[text]]
+    if text in ("α", "ɑ"):
+        return SYMBOLS["alpha"]
+    if text in ("ρ", "𝜌"):
+        return SYMBOLS["rho"]
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(?:/(\d+))?", text)
+    if not match or float(match.group(1)) == 0 or match.group(2) == "0" * len(match.group(2) or "x"):
+        raise InputError(f"{option} takes a symbol (alpha, rho) or a positive number, not {text!r}")
+    value = sympy.Rational(match.group(1))
+    return value / int(match.group(2)) if match.group(2) else value
 
 
 def _substitute(given, values: dict):
