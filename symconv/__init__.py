@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
+from .version import __version__
 
 #: public name -> module that defines it.
 _EXPORTS = {
     **{name: "symconv.layers" for name in (
         "Conv", "Grouped", "Depthwise", "Pointwise", "DepthwiseSeparable", "TransposedConv",
         "Dense", "MaxPool", "AvgPool", "GlobalAvgPool", "BatchNorm", "REGISTRY", "Quantity",
-        "Shape", "Layer")},
+        "Shape", "Layer", "layer", "layer_class")},
     **{name: "symconv.engine" for name in (
         "canonical", "ratio", "difference", "substitute", "limit", "solve_for", "equivalent")},
     "InputError": "symconv.errors",

@@ -16,6 +16,8 @@ Each function returns a frozen record that shows itself as LaTeX in Jupyter.
 True
 >>> equivalent(D_out * W_F, D_out * W_F + 1).counterexample
 {D_out: 1, W_F: 1}
+>>> bool(equivalent(D_out * W_F, D_out * W_F + 1))
+False
 """
 
 from __future__ import annotations
@@ -150,7 +152,29 @@ class Equivalence(_LatexRecord):
 
     @property
     def expr(self) -> sympy.Expr:
+        """``a - b`` in canonical form (zero when proven equal)."""
         return self.difference
+
+    def __bool__(self) -> bool:
+        """The verdict: True only when the two are proven equal."""
+        return self.equal is True
+
+    @property
+    def verdict(self) -> str:
+        """``equal``, ``not equal`` (with a counterexample) or ``unproven``."""
+        return {True: "equal", False: "not equal", None: "unproven"}[self.equal]
+
+    def _repr_latex_(self) -> str:
+        """Jupyter shows the verdict: ``a = b``, ``a \\neq b`` with the counterexample, or
+        ``a \\overset{?}{=} b``."""
+        a, b = sympy.latex(self.a), sympy.latex(self.b)
+        if self.equal is True:
+            return rf"$\displaystyle {a} = {b} \quad \text{{(proven)}}$"
+        if self.equal is None:
+            return rf"$\displaystyle {a} \overset{{?}}{{=}} {b} \quad \text{{(unproven)}}$"
+        at = ", ".join(f"{sympy.latex(k)} = {v}" for k, v in self.counterexample.items())
+        return (rf"$\displaystyle {a} \neq {b} \quad \text{{(at }} {at}\text{{: }} "
+                rf"{sympy.latex(self.a_value)} \neq {sympy.latex(self.b_value)}\text{{)}}$")
 
 
 def assignments(symbols: list[sympy.Symbol], *, first: dict | None = None, equal_up_to: int = 6,

@@ -234,7 +234,7 @@ def as_json_value(value):
     """An integer stays an integer; an expression becomes ``{"expr", "latex"}``."""
     if isinstance(value, bool) or value is None:
         return value
-    if isinstance(value, int):
+    if isinstance(value, (int, float)):
         return value
     if isinstance(value, str):
         return value
@@ -309,6 +309,9 @@ def _pretty(value) -> str:
 
 
 def _latex(value) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) or (
+            isinstance(value, sympy.Basic) and value.is_Integer):
+        return math_number(value)  # 98{,}406{,}400
     if isinstance(value, sympy.Basic):
         return to_latex(value) if not value.is_Integer else str(value)
     if hasattr(value, "__iter__") and not isinstance(value, str):  # a Shape

@@ -26,6 +26,7 @@ W_F - 1
 
 from __future__ import annotations
 
+import numbers
 from enum import Enum
 from typing import Union
 
@@ -55,8 +56,12 @@ def as_size(value, name: str, minimum: int = 1) -> sympy.Expr:
     """``value`` as a sympy expression; a number below ``minimum`` or not an integer is an error."""
     if isinstance(value, bool):
         raise InputError(f"{name} must be a whole number, not {value!r}")
-    if isinstance(value, int):
-        value = sympy.Integer(value)
+    if isinstance(value, numbers.Integral):  # int, numpy.int64, ...
+        value = sympy.Integer(int(value))
+    elif isinstance(value, numbers.Real) and not isinstance(value, sympy.Basic):
+        if not float(value).is_integer():  # 8.0 (a float, numpy.float32) is a whole number
+            raise InputError(f"{name} must be a whole number, not {value!r}")
+        value = sympy.Integer(int(value))
     if not isinstance(value, sympy.Basic):
         raise InputError(f"{name} must be a whole number or a symbol, not {value!r}")
     if value.is_number:
@@ -73,7 +78,7 @@ def as_padding(value) -> Padding:
         return value
     if isinstance(value, str):
         try:
-            return PaddingMode(value)
+            return PaddingMode(value.lower())
         except ValueError:
             words = ", ".join(m.value for m in PaddingMode)
             raise InputError(f"padding must be {words} or a whole number, not {value!r}") from None

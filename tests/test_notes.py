@@ -309,7 +309,10 @@ def test_unknown_layers_are_a_usage_error(capsys, tmp_path):
 
 def test_json_is_not_a_notes_format(capsys, tmp_path):
     code, _, err = run(capsys, "notes", "--format", "json", "-o", str(tmp_path))
-    assert code == 2 and "markdown or latex" in err
+    assert code == 2 and "formats: markdown, latex" in err and "see 'symconv notes --help'" in err
+    # text is not a notes format either (it used to write Markdown silently); it suggests one
+    code, _, err = run(capsys, "notes", "--format", "text", "-o", str(tmp_path))
+    assert code == 2 and "did you mean markdown?" in err and not any(tmp_path.iterdir())
 
 
 # --- a wheel built from the tree renders notes --------------------------------------------

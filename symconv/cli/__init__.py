@@ -27,9 +27,33 @@ COMMANDS = {
     "lint": "check every formula and worked example in Markdown notes",
     "net": "a network's per-layer table and totals (params, MACs, FLOPs), symbolic or numeric",
     "notes": "generate course notes (Markdown or LaTeX), one note per layer plus an index",
+    "completion": "print a shell completion script: symconv completion bash|zsh|fish",
 }
 
+#: other words for a command (case does not matter either).
+COMMAND_ALIASES = {"evaluate": "eval", "list": "layers", "catalog": "layers", "compare": "ratio",
+                   "network": "net", "formula": "show", "verify": "check"}
+
 FORMATS = ("text", "latex", "markdown", "json")
+FORMAT_ALIASES = {"md": "markdown", "tex": "latex", "txt": "text", "plain": "text",
+                  "unicode": "text", "pretty": "text"}
+
+
+def word_type(what: str, words, aliases=None, hints=None):
+    """An argparse ``type`` for a closed set of words: aliases and any case accepted, anything
+    else refused with the nearest word (``--format md``, ``--quantity MACs``)."""
+    from ..suggest import Words
+
+    table = Words(what, words, aliases, hints)
+
+    def convert(text: str) -> str:
+        word = table.get(text)
+        if word is None:
+            raise argparse.ArgumentTypeError(table.unknown(text))
+        return word
+
+    convert.__name__ = what  # argparse names the type in some messages
+    return convert
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr and exit code 2."""
@@ -50,14 +74,22 @@ def build_parser() -> argparse.ArgumentParser:
                "run 'symconv COMMAND --help' for a command's options.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    from ..version import __version__
+
+    parser.add_argument("--version", action="version", version=f"symconv {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     for name, help_text in COMMANDS.items():
         module = importlib.import_module(f".commands.{name.replace('-', '_')}", __package__)
         sub = commands.add_parser(name, help=help_text, description=module.__doc__,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
-        sub.add_argument("--format", choices=FORMATS, default="text",
-                         help="output format (default: text, unicode pretty-printing)")
+        formats = getattr(module, "FORMATS", FORMATS)  # notes: markdown|latex; completion: none
+        if formats:
+            sub.add_argument("--format", choices=formats, default=formats[0],
+                             type=word_type("format", formats, FORMAT_ALIASES,
+                                            getattr(module, "FORMAT_HINTS", None)),
+                             help=getattr(module, "FORMAT_HELP",
+                                          "output format (default: text, unicode pretty-printing)"))
         module.configure(sub)
         sub.set_defaults(run=module.run)
     return parser
@@ -68,12 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
     try:
+        if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+            argv[0] = _command(parser, argv[0])
         args, extra = parser.parse_known_args(argv)
         # NAME=VALUE items after an option (`eval conv --padding valid D_in=8`) land here.
         if hasattr(args, "values") and all("=" in e and not e.startswith("-") for e in extra):
             args.values = list(args.values) + extra
         elif extra:
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            _unrecognized(parser, args.command, extra)
     except SystemExit as stop:  # --help, or a usage error already printed
         return int(stop.code or 0)
     try:
@@ -83,6 +117,42 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # `symconv ... | head`
         return 0
+
+
+def _subparser(parser, command: str) -> argparse.ArgumentParser:
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return action.choices[command]
+
+
+def _command(parser, word: str) -> str:
+    """A command by any case or alias (``Eval``, ``evaluate``); else a usage error that
+    suggests one: the nearest command, or ``show`` for a layer name (``symconv conv2d``)."""
+    from ..suggest import Words
+
+    commands = Words("command", COMMANDS, COMMAND_ALIASES)
+    found = commands.get(word)
+    if found:
+        return found
+    guess = commands.suggestion(word)
+    hint = f"did you mean 'symconv {guess}'? " if guess else ""
+    if not guess:
+        from ..layers import LAYER_NAMES  # sympy, on this error path only
+
+        if word in LAYER_NAMES:
+            hint = f"did you mean 'symconv show {LAYER_NAMES.get(word)}'? "
+    known = f"commands: {', '.join(COMMANDS)}"
+    parser.error(f"invalid choice: {word!r}; " + (f"{hint}({known})" if hint else known))
+
+
+def _unrecognized(parser, command: str, extra: list[str]) -> None:
+    """An unknown option is the subcommand's error, naming its help and the nearest option."""
+    from ..suggest import close
+
+    sub = _subparser(parser, command)
+    options = [o for a in sub._actions for o in a.option_strings if o.startswith("--")]
+    guesses = [g for e in extra if e.startswith("-") for g in close(e.split("=")[0], options)]
+    hint = f"; did you mean {' or '.join(guesses)}?" if guesses else ""
+    sub.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
 
 
 if __name__ == "__main__":  # pragma: no cover

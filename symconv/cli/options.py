@@ -40,41 +40,127 @@ def add_notation_options(parser: argparse.ArgumentParser) -> None:
                         help="read NAME as SYMBOL, e.g. --alias X=D_in (repeatable)")
 
 
-def parse_assignments(items: list[str]) -> dict[str, int | str]:
-    """``["D_in=8", "padding=valid"]`` -> ``{"D_in": 8, "padding": "valid"}`` (canonical names)."""
-    from ..layers.options import OPTION_NAMES, parse_number  # sympy: not at --help time
+#: a size's name in a fixed order, the order every message lists sizes in.
+SIZE_ORDER = ("D_in", "D_out", "W_F", "H_F", "K", "W_in", "H_in", "W_out", "H_out")
+#: other frameworks' words for a size, accepted as NAME=VALUE (PyTorch, Keras).
+SIZE_WORDS = {"in_channels": "D_in", "out_channels": "D_out", "kernel_size": "K", "kernel": "K",
+              "filters": "D_out", "in_features": "D_in", "out_features": "D_out"}
+#: a bare letter that names more than one size of a layer -> the sizes it could be.
+AMBIGUOUS = {"W": ("W_in", "W_F"), "H": ("H_in", "H_F"), "C": ("D_in", "D_out"),
+             "D": ("D_in", "D_out")}
+#: other words for an option (Keras' strides, Caffe's pad).
+OPTION_WORDS = {"strides": "stride", "pad": "padding", "dilation_rate": "dilation",
+                "group": "groups", "multiplier": "depth_multiplier",
+                "depth_multiplier": "depth_multiplier", "use_bias": "bias"}
+
+
+def _fold(name: str) -> str:
+    return name.replace("{", "").replace("}", "").lower()
+
+
+def _size_table() -> dict[str, str]:
+    """Case-insensitive spellings of sizes (``din``, ``w_in``, ``k``), none that collide and
+    no single letter but ``k`` (``M`` is MobileNet's D_in, ``m`` the depth multiplier)."""
     from ..symbols import ALIASES
 
+    folded: dict[str, str] = {}
+    collide = set()
+    for spelling, name in {**ALIASES, **SIZE_WORDS}.items():
+        key = _fold(spelling)
+        if folded.setdefault(key, name) != name:
+            collide.add(key)
+    return {k: v for k, v in folded.items() if k not in collide and (len(k) > 1 or k == "k")}
+
+
+def size_name(name: str) -> str:
+    """The canonical size a NAME of NAME=VALUE stands for: exact, an alias, another
+    framework's word, or any case; an unknown name suggests the nearest."""
+    from ..layers.options import OPTION_NAMES
+    from ..suggest import close
+    from ..symbols import ALIASES
+
+    if name.upper() in AMBIGUOUS:
+        return name.upper()
+    found = ALIASES.get(name) or SIZE_WORDS.get(name) or _size_table().get(_fold(name))
+    if found is not None:
+        return found
+    guess = close(name, [*SIZE_ORDER, *OPTION_NAMES, *SIZE_WORDS])
+    hint = f"did you mean {guess[0]}? " if guess else ""
+    raise InputError(f"unknown symbol {name!r}; {hint}use {', '.join(SIZE_ORDER[:7])} or an "
+                     f"option ({', '.join(OPTION_NAMES)})")
+
+
+def parse_assignments(items: list[str]) -> dict[str, int | str]:
+    """``["D_in=8", "padding=valid"]`` -> ``{"D_in": 8, "padding": "valid"}`` (canonical names).
+
+    The same size given twice (``D_in=32 C_in=32``) is fine when the values agree. A bare
+    ``W``, ``H`` or ``C`` is a question back: the input, the filter, or which channels?"""
+    from ..layers.options import OPTION_NAMES, parse_number  # sympy: not at --help time
+    from ..suggest import Words
+
+    options = Words("option", OPTION_NAMES, OPTION_WORDS)
     out: dict[str, int | str] = {}
+    ambiguous: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not name or not value:
             raise InputError(f"expected NAME=VALUE, e.g. D_in=8, not {item!r}")
-        option = name.lower().replace("-", "_")
-        if option in OPTION_NAMES:
-            out[option] = value
+        option = options.get(name)
+        if option is not None:
+            _merge(out, option, value, item)
             continue
-        canonical = ALIASES.get(name)
-        if canonical is None:
-            raise InputError(f"unknown symbol {name!r}; use D_in, D_out, W_F, H_F, K, W_in, "
-                             f"H_in or an option ({', '.join(sorted(OPTION_NAMES))})")
-        out[canonical] = parse_number(value, canonical)
+        canonical = size_name(name)
+        if canonical.upper() in AMBIGUOUS and canonical.upper() == name.upper():
+            ambiguous[canonical.upper()] = value
+            continue
+        _merge(out, canonical, parse_number(value, canonical), item)
+    if ambiguous:
+        raise InputError(_question(ambiguous))
     return out
 
+
+def _merge(out: dict, name: str, value, item: str) -> None:
+    if name in out and out[name] != value:
+        raise InputError(f"{name} is given twice with different values, {out[name]} and "
+                         f"{value}; keep one")
+    out[name] = value
+
+
+def _question(ambiguous: dict[str, str]) -> str:
+    """``W and H are ambiguous here: W_in, H_in (input) or W_F, H_F (filter)? write one ...``."""
+    letters = list(ambiguous)
+    what = " and ".join(letters)
+    verb = "is" if len(letters) == 1 else "are"
+    if set(letters) <= {"W", "H"}:
+        inputs = ", ".join(AMBIGUOUS[x][0] for x in letters)
+        filters = ", ".join(AMBIGUOUS[x][1] for x in letters)
+        example = " ".join(f"{AMBIGUOUS[x][0]}={v}" for x, v in ambiguous.items())
+        return (f"{what} {verb} ambiguous here: {inputs} (input size) or {filters} (filter)? "
+                f"write one, e.g. {example} (W_out and H_out follow from the input)")
+    channels = [x for x in letters if x in ("C", "D")]
+    rest = [x for x in letters if x not in channels]
+    first = channels[0]
+    message = (f"{first} is ambiguous here: D_in (input channels, C_in) or D_out (output "
+               f"channels, C_out)? write one, e.g. D_in={ambiguous[first]}")
+    if rest:
+        message += " (and " + _question({x: ambiguous[x] for x in rest}) + ")"
+    return message
 
 
 def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = None,
                     skip_missing: bool = False):
     """Build the registered layer ``name`` with the command line's options and sizes.
 
-    An option the layer does not have is an error, or, with ``skip_missing`` (one set of
-    options for two layers, as in ``ratio``), left out."""
+    An option or size the layer does not have is an error, or, with ``skip_missing`` (one set
+    of options for two layers, as in ``ratio``), left out. A size the layer computes
+    (``W_out``, a depthwise layer's ``D_out``) is accepted when it agrees."""
     import dataclasses
 
-    from ..layers import layer_class  # sympy: not at --help time
+    from ..layers import layer_class, layer_name  # sympy: not at --help time
     from ..layers.options import OPTION_NAMES, option_value, parse_bool
 
+    name = layer_name(name)
     cls = layer_class(name)
     fields = {f.name for f in dataclasses.fields(cls)}
     values = dict(values or {})
@@ -94,15 +180,46 @@ def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = N
             kwargs["bias"] = text if isinstance(text, bool) else parse_bool(text)
         else:
             kwargs[option] = option_value(option, str(text))
-    if "K" in values:
+    if "K" in values and "W_F" in fields:
         side = values.pop("K")
-        values.setdefault("W_F", side)
-        values.setdefault("H_F", side)
+        for axis in ("W_F", "H_F"):
+            _merge(values, axis, side, f"K={side}")
+    computed = {}
     for size, number in values.items():
         if size not in fields:
-            hint = (" (it is computed from W_in, H_in and the options)"
-                    if size in ("W_out", "H_out") else "")
-            known = ", ".join(f for f in fields if f not in OPTION_NAMES)
-            raise InputError(f"{name} has no size {size}{hint}; its sizes are {known}")
+            if skip_missing:
+                continue
+            if size in ("W_out", "H_out") or (size == "D_out" and hasattr(cls, "D_out")):
+                computed[size] = number
+                continue
+            known = [f for f in SIZE_ORDER if f in fields or (f == "K" and "W_F" in fields)]
+            raise InputError(f"{name} has no size {size}; its sizes are {', '.join(known)}")
         kwargs[size] = number
-    return cls(**kwargs)
+    layer = cls(**kwargs)
+    for size, number in computed.items():
+        _agrees(layer, size, number)
+    return layer
+
+
+def _agrees(layer, size: str, number: int) -> None:
+    """A computed size given by the user must be what the layer computes."""
+    out = layer.output_size
+    actual = {"W_out": out.width, "H_out": out.height, "D_out": layer.D_out}[size]
+    if actual == number:
+        return
+    if size == "D_out":
+        if not actual.is_number:
+            raise InputError(f"{layer.name} has no size D_out (it is D_in times the depth "
+                             f"multiplier); give D_in={number}")
+        hint = (f"; for {number} output channels use --depth-multiplier {number // layer.D_in}"
+                if number % layer.D_in == 0 else "")
+        raise InputError(f"{layer.name}: D_out is D_in times the depth multiplier, "
+                         f"{actual}, not {number}{hint}")
+    axis = size[0]
+    if not actual.is_number:
+        raise InputError(f"{layer.name} has no size {size} (it is computed from W_in, H_in and "
+                         f"the options); give {axis}_in instead")
+    hint = ("; --padding same keeps the size" if getattr(layer, f"{axis}_in", None) == number
+            and getattr(layer, "padding", None) != ("same", "same") else "")
+    raise InputError(f"{layer.name}: {size} is {actual} with these sizes and options, not "
+                     f"{number}{hint}")

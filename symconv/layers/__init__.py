@@ -10,7 +10,7 @@ May import the core only (``errors``, ``symbols``, ``shapes``, ``printing``).
 
 from __future__ import annotations
 
-from ..errors import InputError
+from ..suggest import Words
 from .base import Layer, Quantity, Shape
 from .convolution import Conv, Depthwise, DepthwiseSeparable, Grouped, Pointwise, TransposedConv
 from .other import AvgPool, BatchNorm, Dense, GlobalAvgPool, MaxPool
@@ -23,14 +23,61 @@ REGISTRY: dict[str, type[Layer]] = {
 }
 
 
+#: other names people use for the catalog's layers (PyTorch, Keras, Caffe, papers) -> name.
+#: Case, ``-``, ``_`` and spaces do not matter (``Conv2d``, ``DW_SEP``, ``max pool``).
+LAYER_ALIASES: dict[str, str] = {
+    **dict.fromkeys(("conv2d", "convolution", "standard", "standard-conv"), "conv"),
+    **dict.fromkeys(("group-conv", "grouped-conv", "group-convolution"), "grouped"),
+    **dict.fromkeys(("dw", "dw-conv", "depthwise-conv", "depthwise-conv2d",
+                     "depthwise-convolution"), "depthwise"),
+    **dict.fromkeys(("pw", "1x1", "conv1x1", "pointwise-conv", "pointwise-convolution"),
+                    "pointwise"),
+    **dict.fromkeys(("depthwise-separable", "separable", "separable-conv", "separable-conv2d",
+                     "sep-conv", "depthwise-separable-conv", "depthwise-separable-convolution",
+                     "dsc"), "dw-sep"),
+    **dict.fromkeys(("deconv", "deconvolution", "transposed", "conv-transpose",
+                     "conv-transpose2d", "convtranspose", "conv2d-transpose",
+                     "transposed-convolution", "fractionally-strided-conv", "upconv"),
+                    "transposed-conv"),
+    **dict.fromkeys(("linear", "fc", "fully-connected", "inner-product"), "dense"),
+    **dict.fromkeys(("maxpool", "maxpool2d", "max-pooling", "max-pooling2d"), "max-pool"),
+    **dict.fromkeys(("avgpool", "avgpool2d", "average-pool", "average-pooling",
+                     "average-pooling2d", "mean-pool"), "avg-pool"),
+    **dict.fromkeys(("gap", "global-average-pool", "global-average-pooling",
+                     "global-average-pooling2d", "global-avgpool"), "global-avg-pool"),
+    **dict.fromkeys(("bn", "batch-norm", "batchnorm2d", "batch-normalization",
+                     "batch-normalisation"), "batchnorm"),
+}
+
+#: the layer names a user may type: the registry's, the aliases, in any case.
+LAYER_NAMES = Words("layer", REGISTRY, LAYER_ALIASES)
+
+
+def layer_name(text: str) -> str:
+    """The registry name for any of a layer's names (``Conv2d`` -> ``conv``); an unknown name
+    suggests the nearest one.
+
+    >>> layer_name("Conv2d"), layer_name("depthwise-separable"), layer_name("fc")
+    ('conv', 'dw-sep', 'dense')
+    """
+    return LAYER_NAMES.resolve(text)
+
+
 def layer_class(name: str) -> type[Layer]:
-    """The registered class for a layer name; an unknown name lists the known ones."""
-    try:
-        return REGISTRY[name]
-    except KeyError:
-        raise InputError(f"unknown layer {name!r}; known layers: {', '.join(REGISTRY)}") from None
+    """The registered class for any of a layer's names; an unknown name suggests the nearest."""
+    return REGISTRY[layer_name(name)]
 
 
-__all__ = ["REGISTRY", "Layer", "Quantity", "Shape", "layer_class", "Conv", "Grouped",
+def layer(name: str, **sizes) -> Layer:
+    """A layer by any of its names, with sizes and options as keywords.
+
+    >>> layer("Conv2d", K=3, D_in=8, D_out=16).params
+    1168
+    """
+    return layer_class(name)(**sizes)
+
+
+__all__ = ["REGISTRY", "LAYER_ALIASES", "LAYER_NAMES", "Layer", "Quantity", "Shape", "layer",
+           "layer_class", "layer_name", "Conv", "Grouped",
            "Depthwise", "Pointwise", "DepthwiseSeparable", "TransposedConv", "Dense",
            "MaxPool", "AvgPool", "GlobalAvgPool", "BatchNorm"]

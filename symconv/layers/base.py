@@ -29,8 +29,10 @@ import sympy
 
 from ..errors import InputError
 from ..printing import to_latex
+from ..suggest import Words
+from .results import count
 from ..shapes import as_padding, as_size, conv_output_size
-from ..symbols import H_in, H_out, W_in, W_out
+from ..symbols import H_in, H_out, W_in, W_out, as_expr
 
 Size = Union[int, sympy.Expr]
 
@@ -46,10 +48,41 @@ class Quantity(str, Enum):
     def __str__(self) -> str:
         return self.value
 
+    @classmethod
+    def _missing_(cls, value):
+        """Any spelling of a quantity: ``MACs``, ``param``, ``parameters``, ``output_size``."""
+        if isinstance(value, str):
+            return cls(QUANTITY_WORDS.resolve(value))
+        return None
+
     @property
     def label(self) -> str:
         return {"params": "params", "macs": "MACs", "flops": "FLOPs",
                 "output-size": "output size"}[self.value]
+
+
+#: other ways to write a quantity -> its CLI word (case, ``-`` and ``_`` do not matter).
+QUANTITY_ALIASES: dict[str, str] = {
+    **dict.fromkeys(("param", "parameter", "parameters", "#params", "num-params", "n-params",
+                     "nparams", "param-count", "parameter-count"), "params"),
+    **dict.fromkeys(("mac", "multiply-accumulates", "multiply-accumulate", "multiply-adds",
+                     "mult-adds", "madds", "macc", "maccs"), "macs"),
+    **dict.fromkeys(("flop", "ops"), "flops"),
+    **dict.fromkeys(("output", "output-shape", "out-size", "size", "shape"), "output-size"),
+    **dict.fromkeys(("weight", "num-weights"), "weights"),
+}
+
+#: the quantities of a layer, with their aliases.
+QUANTITY_WORDS = Words("quantity", [q.value for q in Quantity],
+                       {k: v for k, v in QUANTITY_ALIASES.items() if v != "weights"},
+                       plural_what="quantities")
+
+
+def quantity_words(words) -> Words:
+    """The aliases of :data:`QUANTITY_ALIASES` over another set of quantity words (``check``'s)."""
+    words = list(words)
+    return Words("quantity", words, {k: v for k, v in QUANTITY_ALIASES.items() if v in words},
+                 plural_what="quantities")
 
 
 @dataclass(frozen=True)
@@ -65,6 +98,7 @@ class Shape:
 
     @property
     def elements(self) -> sympy.Expr:
+        """Values in the activation, width x height x channels (a count of values)."""
         return self.width * self.height * self.channels
 
 
@@ -97,7 +131,8 @@ class Layer:
     name: ClassVar[str]
     summary: ClassVar[str]
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, K=None) -> None:
+        self._square(K)
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if f.name in SIZE_FIELDS:
@@ -115,6 +150,19 @@ class Layer:
         self.validate()
         self.output_size  # computing it checks that the kernel fits
 
+    def _square(self, K) -> None:
+        """``K=`` (as on the command line) sets ``W_F = H_F = K``; a side given too must agree."""
+        if K is None:
+            return
+        side = as_size(K, "K")
+        defaults = {f.name: f.default for f in dataclasses.fields(self)}
+        for axis in ("W_F", "H_F"):
+            value = getattr(self, axis)
+            if value is defaults[axis]:
+                object.__setattr__(self, axis, side)
+            elif as_size(value, axis) != side:
+                raise InputError(f"K={side} but {axis}={value}; give K or {axis}, or the same value")
+
     def validate(self) -> None:
         """Raise :class:`InputError` for a layer that cannot exist."""
 
@@ -126,51 +174,58 @@ class Layer:
 
     @property
     def positions(self) -> sympy.Expr:
-        """Output positions per channel, as the MAC formula states them."""
+        """Output positions (pixels) per channel where the weights are applied, as the MAC
+        formula states them (``W_out H_out``; a count of positions)."""
         w, h = self._course_out(self.output_size)
         return w * h
 
-    @property
+    @count
     def weights(self) -> sympy.Expr:
-        """Weights, no biases, no normalisation parameters."""
+        """Weights, no biases, no normalisation parameters (a count of parameters)."""
         return sympy.Integer(0) if self.fan_in is None else self.D_out * self.fan_in
 
-    @property
+    @count
     def biases(self) -> sympy.Expr:
+        """Bias terms, one per output channel when bias is on (a count of parameters)."""
         return sympy.Integer(0) if self.fan_in is None else self.D_out * self._bias
 
-    @property
+    @count
     def affine(self) -> sympy.Expr:
-        """Normalisation scale and shift (BatchNorm's gamma and beta)."""
+        """Normalisation scale and shift, BatchNorm's gamma and beta (a count of parameters)."""
         return sympy.Integer(0)
 
-    @property
+    @count
     def buffers(self) -> sympy.Expr:
-        """Non-trainable state (BatchNorm's running mean and variance)."""
+        """Non-trainable state, BatchNorm's running mean and variance (a count of values)."""
         return sympy.Integer(0)
 
-    @property
+    @count
     def params(self) -> sympy.Expr:
+        """Trainable parameters as PyTorch counts them: weights + biases + affine (a count)."""
         if self.fan_in is None:
             return self.affine
         return self.D_out * (self.fan_in + self._bias)
 
-    @property
+    @count
     def macs(self) -> sympy.Expr:
+        """Multiply-accumulates of a weight with an input value, batch 1 (a count of MACs)."""
         return sympy.Integer(0) if self.fan_in is None else self.fan_in * self.D_out * self.positions
 
-    @property
+    @count
     def flops(self) -> sympy.Expr:
+        """Floating-point operations, 2 per MAC (a count of FLOPs)."""
         return 2 * self.macs
 
     @property
     def output_size(self) -> Shape:
+        """Output activation size, width x height x channels (sympy sizes, in values)."""
         raise NotImplementedError
 
     def quantity(self, q: Quantity | str):
-        """A quantity by name: an expression, or a :class:`Shape` for ``output-size``."""
+        """A quantity by any of its names (``"MACs"``, ``"parameters"``): a sympy expression
+        (numbers too), or a :class:`Shape` for ``output-size``."""
         q = Quantity(q)
-        return self.output_size if q is Quantity.OUTPUT_SIZE else getattr(self, q.value)
+        return self.output_size if q is Quantity.OUTPUT_SIZE else as_expr(getattr(self, q.value))
 
     # --- helpers for the subclasses ----------------------------------------
     @property
@@ -209,6 +264,7 @@ class Layer:
 
     @property
     def free_symbols(self) -> set[sympy.Symbol]:
+        """The symbols the layer's counts and output size still depend on (a set of symbols)."""
         exprs = [self.params, self.macs, *self.output_size]
         return set().union(*(e.free_symbols for e in exprs))
 

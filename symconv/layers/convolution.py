@@ -12,12 +12,13 @@ D_in*D_out*H_out*W_out + D_in*H_F*H_out*W_F*W_out
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 
 import sympy
 
 from ..shapes import PaddingMode, conv_output_size, transposed_output_size
 from ..symbols import D_in, D_out, H_F, H_in, W_F, W_in, g
+from .results import count
 from .base import Layer, Shape, Size, check_divides
 
 VALID = PaddingMode.VALID
@@ -41,6 +42,7 @@ class Conv(Layer):
     dilation: Size | tuple = 1
     groups: Size = 1
     bias: bool = True
+    K: InitVar[Size | None] = None  # a square kernel: W_F = H_F = K
 
     def validate(self) -> None:
         check_divides(self.groups, self.D_in, "D_in", self.name)
@@ -48,10 +50,12 @@ class Conv(Layer):
 
     @property
     def fan_in(self):
+        """Weights per output channel (a count of weights)."""
         return self.W_F * self.H_F * self.D_in / self.groups
 
     @property
     def output_size(self) -> Shape:
+        """Output activation size, width x height x channels (sympy sizes, in values)."""
         return self._window_shape(self.D_out)
 
 
@@ -82,17 +86,21 @@ class Depthwise(Layer):
     dilation: Size | tuple = 1
     depth_multiplier: Size = 1
     bias: bool = True
+    K: InitVar[Size | None] = None  # a square kernel: W_F = H_F = K
 
     @property
     def D_out(self):
+        """Output channels: the depth multiplier times D_in (a count of channels)."""
         return self.depth_multiplier * self.D_in
 
     @property
     def fan_in(self):
+        """Weights per output channel (a count of weights)."""
         return self.W_F * self.H_F
 
     @property
     def output_size(self) -> Shape:
+        """Output activation size, width x height x channels (sympy sizes, in values)."""
         return self._window_shape(self.D_out)
 
 
@@ -112,10 +120,12 @@ class Pointwise(Layer):
 
     @property
     def fan_in(self):
+        """Weights per output channel (a count of weights)."""
         return self.D_in
 
     @property
     def output_size(self) -> Shape:
+        """Output activation size, width x height x channels (sympy sizes, in values)."""
         sw, sh = self.stride
         return Shape(conv_output_size(self.W_in, 1, sw, VALID, 1, self.name),
                      conv_output_size(self.H_in, 1, sh, VALID, 1, self.name), self.D_out)
@@ -139,40 +149,49 @@ class DepthwiseSeparable(Layer):
     dilation: Size | tuple = 1
     depth_multiplier: Size = 1
     bias: bool = True
+    K: InitVar[Size | None] = None  # a square kernel: W_F = H_F = K
 
     @property
     def depthwise(self) -> Depthwise:
+        """The depthwise part: one W_F x H_F filter per input channel (a layer)."""
         return Depthwise(self.D_in, self.W_F, self.H_F, self.W_in, self.H_in, self.stride,
                          self.padding, self.dilation, self.depth_multiplier, self.bias)
 
     @property
     def pointwise(self) -> Pointwise:
+        """The pointwise part: a 1x1 convolution on the depthwise output (a layer)."""
         dw = self.depthwise
         w, h = dw._course_out(dw.output_size)
         return Pointwise(dw.D_out, self.D_out, w, h, bias=self.bias)
 
     @property
     def parts(self) -> tuple[Layer, Layer]:
+        """The depthwise and the pointwise layer, in order (two layers)."""
         return self.depthwise, self.pointwise
 
-    @property
+    @count
     def weights(self):
+        """Weights of both parts, no biases (a count of parameters)."""
         return sum((p.weights for p in self.parts), sympy.Integer(0))
 
-    @property
+    @count
     def biases(self):
+        """Biases of both parts (a count of parameters)."""
         return sum((p.biases for p in self.parts), sympy.Integer(0))
 
-    @property
+    @count
     def params(self):
+        """Trainable parameters of both parts, weights + biases (a count)."""
         return sum((p.params for p in self.parts), sympy.Integer(0))
 
-    @property
+    @count
     def macs(self):
+        """Multiply-accumulates of both parts, batch 1 (a count of MACs)."""
         return sum((p.macs for p in self.parts), sympy.Integer(0))
 
     @property
     def output_size(self) -> Shape:
+        """Output activation size, width x height x channels (sympy sizes, in values)."""
         dw = self.depthwise.output_size
         return Shape(dw.width, dw.height, self.D_out)
 
@@ -192,10 +211,12 @@ class TransposedConv(Conv):
 
     @property
     def positions(self):
+        """Positions per channel where the weights are applied (a count of positions)."""
         return self.W_in * self.H_in
 
     @property
     def output_size(self) -> Shape:
+        """Output activation size, width x height x channels (sympy sizes, in values)."""
         (sw, sh), (pw, ph), (dw, dh) = self.stride, self.padding, self.dilation
         (ow, oh) = self.output_padding
         return Shape(transposed_output_size(self.W_in, self.W_F, sw, pw, dw, ow, self.name),

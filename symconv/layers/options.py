@@ -10,12 +10,22 @@ from __future__ import annotations
 import re
 
 from ..errors import InputError
+from ..suggest import did_you_mean
 from ..symbols import lookup
 
 _INT = re.compile(r"^[0-9][0-9_,]*$")
 #: the layer options, as dataclass fields (``--depth-multiplier`` is ``depth_multiplier``).
 OPTION_NAMES = ("stride", "padding", "dilation", "groups", "bias", "depth_multiplier",
                 "output_padding")
+PADDING_WORDS = ("valid", "same", "full")
+#: other names of the padding modes, suggested (not accepted: `half` is `same` only for an odd
+#: kernel at stride 1).
+PADDING_HINTS = {
+    "half": "did you mean same? (Theano's half padding, P = (W_F - 1)/2, is same for an odd "
+            "kernel at stride 1; or give the number of zeros, e.g. --padding 1)",
+    "none": "did you mean valid? (no padding)", "zero": "did you mean valid? (no padding)",
+    "zeros": "did you mean valid? (no padding)", "0": "did you mean valid? (no padding)",
+}
 #: per-axis option -> (width symbol, height symbol) that the bare letter stands for.
 AXIS_LETTERS = {"stride": ("S", "S_W", "S_H"), "padding": ("P", "P_W", "P_H"),
                 "dilation": ("d", "d_W", "d_H"), "output_padding": ("a", "a_W", "a_H")}
@@ -36,8 +46,8 @@ def option_value(option: str, text: str):
     if option in AXIS_LETTERS and text == AXIS_LETTERS[option][0]:
         _, w, h = AXIS_LETTERS[option]
         return lookup(w), lookup(h)
-    if option == "padding" and text in ("valid", "same", "full"):
-        return text
+    if option == "padding" and text.lower() in PADDING_WORDS:
+        return text.lower()
     if "," in text and option in AXIS_LETTERS:
         parts = text.split(",")
         if len(parts) != 2:
@@ -48,6 +58,10 @@ def option_value(option: str, text: str):
     try:
         return lookup(text)
     except InputError:
+        if option == "padding":
+            guess = PADDING_HINTS.get(text.lower()) or did_you_mean(text, PADDING_WORDS)
+            raise InputError(f"--padding must be valid, same, full, a whole number or a symbol "
+                             f"name, not {text!r}" + (f"; {guess}" if guess else "")) from None
         raise InputError(f"--{option.replace('_', '-')} must be a whole number or a symbol "
                          f"name, not {text!r}") from None
 

@@ -16,13 +16,14 @@ ceiling(W_in/2 - 3/2) + 1
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 
 import sympy
 
 from ..errors import InputError
 from ..shapes import PaddingMode, padding_per_side
 from ..symbols import D_in, D_out, H_F, H_in, W_F, W_in
+from .results import count
 from .base import Layer, Shape, Size
 
 
@@ -39,14 +40,17 @@ class Dense(Layer):
 
     @property
     def fan_in(self):
+        """Weights per output channel (a count of weights)."""
         return self.D_in
 
     @property
     def positions(self):
+        """Positions per channel where the weights are applied (a count of positions)."""
         return sympy.Integer(1)
 
     @property
     def output_size(self) -> Shape:
+        """Output activation size, width x height x channels (sympy sizes, in values)."""
         return Shape(sympy.Integer(1), sympy.Integer(1), self.D_out)
 
 
@@ -71,16 +75,19 @@ class MaxPool(Layer):
     padding: object = PaddingMode.VALID
     dilation: Size | tuple = 1
     ceil_mode: bool = False
+    K: InitVar[Size | None] = None  # a square window: W_F = H_F = K
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, K=None) -> None:
+        self._square(K)
         if self.stride is None:
             object.__setattr__(self, "stride", (self.W_F, self.H_F))
         if not isinstance(self.ceil_mode, bool):
             raise InputError(f"ceil_mode must be true or false, not {self.ceil_mode!r}")
-        super().__post_init__()
+        super().__post_init__(K)
 
     @property
     def output_size(self) -> Shape:
+        """Output activation size, width x height x channels (sympy sizes, in values)."""
         floor_shape = self._window_shape(self.D_in)  # checks that the window fits
         if not self.ceil_mode:
             return floor_shape
@@ -124,6 +131,7 @@ class GlobalAvgPool(Layer):
 
     @property
     def output_size(self) -> Shape:
+        """Output activation size, width x height x channels (sympy sizes, in values)."""
         return Shape(sympy.Integer(1), sympy.Integer(1), self.D_in)
 
 
@@ -138,14 +146,17 @@ class BatchNorm(Layer):
     W_in: Size = W_in
     H_in: Size = H_in
 
-    @property
+    @count
     def affine(self):
+        """BatchNorm's scale gamma and shift beta, one each per channel (a count of parameters)."""
         return 2 * self.D_in
 
-    @property
+    @count
     def buffers(self):
+        """BatchNorm's running mean and variance, not trainable (a count of values)."""
         return 2 * self.D_in
 
     @property
     def output_size(self) -> Shape:
+        """Output activation size, width x height x channels (sympy sizes, in values)."""
         return Shape(self.W_in, self.H_in, self.D_in)

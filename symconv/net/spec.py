@@ -53,6 +53,7 @@ from pathlib import Path
 import sympy
 
 from ..errors import InputError
+from ..suggest import Words
 from ..symbols import SYMBOLS, D_in, block_input
 from .arith import parse_arith
 from .nodes import Concat, Head, LayerSpec, Multiply, Residual, Sequence
@@ -133,10 +134,24 @@ def zoo_names() -> list[str]:
                   if p.name.endswith(".toml"))
 
 
+def zoo_name(name: str) -> str | None:
+    """The built-in network ``name`` stands for in any case, with or without ``-``
+    (``ResNet50`` is ``resnet-50``), or None."""
+    return Words("network", zoo_names()).get(name)
+
+
+def _unknown_network(name: str, start: str) -> str:
+    guess = Words("network", zoo_names()).suggestion(name)
+    hint = f"did you mean {guess}? " if guess else ""
+    return f"{start}; {hint}built-in: {', '.join(zoo_names())} (symconv net --list)"
+
+
 def read_zoo(name: str) -> dict:
     """A built-in network's arguments: ``mobilenet-v1``, ``resnet-50``, ``vgg-16``."""
-    if name not in zoo_names():
-        raise InputError(f"no built-in network {name!r}; built-in: {', '.join(zoo_names())}")
+    found = zoo_name(name)
+    if found is None:
+        raise InputError(_unknown_network(name, f"no built-in network {name!r}"))
+    name = found
     text = resources.files("symconv.net.zoo").joinpath(f"{name}.toml").read_text(encoding="utf-8")
     return read_text(text, f"zoo/{name}.toml")
 
@@ -145,10 +160,10 @@ def read(spec: str) -> dict:
     """A spec file's path, or the name of a built-in network."""
     if Path(spec).is_file():
         return read_file(spec)
-    if spec in zoo_names():
+    if zoo_name(spec) is not None:
         return read_zoo(spec)
-    raise InputError(f"{spec!r} is neither a spec file nor a built-in network; "
-                     f"built-in: {', '.join(zoo_names())}")
+    raise InputError(_unknown_network(spec, f"{spec!r} is neither a spec file nor a built-in "
+                                            f"network"))
 
 
 class _Reader:

@@ -19,7 +19,7 @@ import sympy
 
 from ..engine import equivalent, ratio, solve_for, substitute
 from ..errors import InputError
-from ..layers import REGISTRY, DepthwiseSeparable
+from ..layers import REGISTRY, DepthwiseSeparable, layer_name
 from ..layers.summary import quantity_report
 from ..printing import math_number
 from ..shapes import effective_kernel
@@ -374,14 +374,13 @@ def index_context(names, title: str) -> dict:
 
 
 def select(layers: str | None) -> list[str]:
-    """The layer names of ``--layers a,b`` (all of them when not given), in catalog order."""
+    """The layer names of ``--layers a,b`` (all of them when not given), in catalog order;
+    any of a layer's names works (``--layers Conv2d,bn``)."""
     if not layers:
         return list(REGISTRY)
-    wanted = [w.strip() for w in layers.split(",") if w.strip()]
-    unknown = [w for w in wanted if w not in REGISTRY]
-    if unknown or not wanted:
-        raise InputError(f"unknown layer {unknown[0] if unknown else layers!r}; known layers: "
-                         f"{', '.join(REGISTRY)}")
+    wanted = {layer_name(w.strip()) for w in layers.split(",") if w.strip()}
+    if not wanted:
+        raise InputError(f"--layers takes layer names, like conv,dw-sep, not {layers!r}")
     return [n for n in REGISTRY if n in wanted]
 
 

@@ -73,13 +73,15 @@ def run(args) -> int:
     from ...printing import Report, render
     from ...formula.parse import Resolver, parse, parse_aliases
 
-    if args.quantity not in QUANTITIES:
-        raise InputError(f"unknown quantity {args.quantity!r}; use one of {', '.join(QUANTITIES)}")
+    from ...layers.base import quantity_words
+
+    args.quantity = quantity_words(QUANTITIES).resolve(args.quantity)  # MACs, parameters, ...
     if "=" in args.formula.replace("\\neq", ""):
         raise InputError("give one expression, without '=' (check compares it with the catalog; "
                          "'symconv lint' checks chains of equalities in notes)")
     resolver = Resolver(args.notation, parse_aliases(args.alias))
     given = parse(args.formula, resolver=resolver)
+    _no_bare_sizes(given)
     values = parse_assignments(args.values)
     half = args.padding == "half"
     if half:
@@ -155,3 +157,29 @@ def _substitute(given, values: dict):
         numbers.setdefault("W_F", numbers["K"])
         numbers.setdefault("H_F", numbers["K"])
     return given.xreplace({SYMBOLS[n]: sympy.Integer(v) for n, v in numbers.items()})
+
+
+def _no_bare_sizes(given) -> None:
+    """A bare H, W or C in a layer's formula is a question back, never a silent choice: the
+    input size or the output size? (A notation or --alias answers it.)"""
+    from ...errors import InputError
+
+    bare = sorted((s.name for s in given.free_symbols if s.name in ("H", "W", "C")),
+                  key="HWC".index)
+    if not bare:
+        return
+    letters = ", ".join(bare[:-1]) + " and " + bare[-1] if len(bare) > 1 else bare[0]
+    verb = "is" if len(bare) == 1 else "are"
+    sizes = [b for b in bare if b != "C"]
+    choices = []
+    if sizes:
+        choices.append(f"{', '.join(b + '_in' for b in sizes)} (input) or "
+                       f"{', '.join(b + '_out' for b in sizes)} (output)")
+    if "C" in bare:
+        choices.append("C_in or C_out (channels)")
+    way = "write one"
+    if sizes:
+        aliases = " ".join(f"--alias {b}={b}_out" for b in sizes)
+        way += (f", or add --notation cin-cout (there H and W are the output size) or {aliases}"
+                if "C" not in bare else f", or add {aliases}")
+    raise InputError(f"{letters} {verb} ambiguous here: {'; '.join(choices)}? {way}")

@@ -49,10 +49,23 @@ def _values(items: list[str]) -> dict:
         name = name.strip()
         if not sep or not name or not value.strip():
             raise InputError(f"expected NAME=VALUE such as H=224, not {item!r}")
-        if name not in NETWORK_NAMES:
-            raise InputError(f"unknown name {name!r}; a network takes {', '.join(NETWORK_NAMES)}")
+        name = _network_name(name, NETWORK_NAMES)
         out[name] = parse_number_value(value, name)
     return out
+
+
+def _network_name(name: str, names) -> str:
+    """H, W, C, alpha in any case; H_in, W_in, C_in (the input, as H and W are here) too."""
+    from ...errors import InputError
+    from ...suggest import Words
+
+    words = Words("name", names, {"H_in": "H", "W_in": "W", "C_in": "C", "D_in": "C",
+                                  "width": "W", "height": "H", "channels": "C"})
+    found = words.get(name)
+    if found is None:
+        raise InputError(words.unknown(name).replace("(names:", "(a network takes")
+                         .replace("; names:", "; a network takes"))
+    return found
 
 
 def _list(fmt: str) -> int:

@@ -16,6 +16,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+#: the formats notes are written in (a note is a file: no plain-text or JSON notes).
+FORMATS = ("markdown", "latex")
+FORMAT_HINTS = {"text": "markdown", "txt": "markdown", "plain": "markdown", "json": "markdown",
+                "html": "markdown", "pdf": "latex"}
+FORMAT_HELP = "markdown (default) or latex"
+
 
 def configure(parser) -> None:
     parser.add_argument("-o", "--output", metavar="DIR", default="notes",
@@ -46,23 +52,24 @@ def run(args) -> int:
     from ...errors import InputError
     from ...notes.files import plan, write
 
-    fmt = "markdown" if args.format in ("text", "markdown") else args.format
-    if fmt not in ("markdown", "latex"):
-        raise InputError(f"notes are written as markdown or latex, not {args.format}")
+    from ...suggest import plural
+
+    fmt = args.format
     files = generate(fmt, args.layers, args.template_dir, args.title)
     directory = str(Path(args.output))  # "notes/" prints as "notes"
     if args.check:
         result = plan(files, directory)
         orphans = [] if args.layers else result.orphans  # a subset leaves the others alone
         if not result.changes and not orphans:
-            print(f"{directory}: {len(files)} notes up to date")
+            print(f"{directory}: {plural(len(files), 'note')} up to date")
             return 0
         for name in result.changes:
             print(f"{directory}/{name}: {result.states[name]}")
         for name in orphans:
             print(f"{directory}/{name}: generated, but no longer part of the notes")
-        print(f"{len(result.changes) + len(orphans)} notes differ from what symconv notes "
-              f"writes; regenerate with: symconv notes --format {fmt} -o {directory}",
+        differ = len(result.changes) + len(orphans)
+        print(f"{plural(differ, 'note')} {'differs' if differ == 1 else 'differ'} from what "
+              f"symconv notes writes; regenerate with: {_again(args, directory, result)}",
               file=sys.stderr)
         return 1
     result = write(files, directory, force=args.force)
@@ -77,6 +84,23 @@ def run(args) -> int:
     if result.orphans and not args.layers:
         print(f"symconv notes: {', '.join(result.orphans)} in {directory} no longer belong to "
               f"the notes; delete them if they are not yours", file=sys.stderr)
-    print(f"{directory}: wrote {len(changed)} of {len(files)} notes"
+    print(f"{directory}: wrote {len(changed)} of {plural(len(files), 'note')}"
           + (f" ({', '.join(changed)})" if 0 < len(changed) <= 4 else ""))
     return 0
+
+
+def _again(args, directory: str, result) -> str:
+    """The command that regenerates what --check found, as it works when typed: the same
+    format, layers, templates and title, and --force when a note was edited by hand."""
+    import shlex
+
+    words = ["symconv", "notes", "--format", args.format, "-o", directory]
+    if args.layers:
+        words += ["--layers", args.layers]
+    for folder in args.template_dir:
+        words += ["--template-dir", folder]
+    if args.title:
+        words += ["--title", args.title]
+    if any(result.states[name] in ("edited", "foreign") for name in result.changes):
+        words.append("--force")  # an edited or foreign note is not overwritten without it
+    return " ".join(shlex.quote(w) for w in words)
