@@ -26,6 +26,7 @@ W_F - 1
 
 from __future__ import annotations
 
+import functools
 import numbers
 from enum import Enum
 from typing import Union
@@ -52,10 +53,31 @@ class PaddingMode(str, Enum):
 Padding = Union[PaddingMode, int, sympy.Expr]
 
 
+def whole(value) -> int | None:
+    """The Python ``int`` of a whole number (an ``int`` or a sympy ``Integer``), else ``None``.
+
+    Sizes that are numbers are checked and combined as Python integers: sympy's own
+    arithmetic and comparisons on numbers cost microseconds each (converting every
+    operand), which a network of thousands of layers pays tens of thousands of times.
+    """
+    if type(value) is int:
+        return value
+    if isinstance(value, sympy.Integer):
+        return value.p
+    if isinstance(value, int) and not isinstance(value, bool):  # a Count, an int subclass
+        return int(value)
+    return None
+
+
 def as_size(value, name: str, minimum: int = 1) -> sympy.Expr:
     """``value`` as a sympy expression; a number below ``minimum`` or not an integer is an error."""
     if isinstance(value, bool):
         raise InputError(f"{name} must be a whole number, not {value!r}")
+    n = whole(value)
+    if n is not None:
+        if n < minimum:
+            raise InputError(f"{name} must be at least {minimum}, not {n}")
+        return value if isinstance(value, sympy.Integer) else sympy.Integer(n)
     if isinstance(value, numbers.Integral):  # int, numpy.int64, ...
         value = sympy.Integer(int(value))
     elif isinstance(value, numbers.Real) and not isinstance(value, sympy.Basic):
@@ -92,6 +114,8 @@ def effective_kernel(k: Size, dilation: Size = 1) -> sympy.Expr:
 
 def padding_per_side(padding: Padding, k: Size, dilation: Size = 1) -> sympy.Expr:
     """The zero padding on each side for ``valid``, ``full`` or an explicit amount."""
+    if not isinstance(padding, str):  # an amount (comparing a sympy number with a word is slow)
+        return as_expr(padding)
     if padding == PaddingMode.VALID:
         return sympy.Integer(0)
     if padding == PaddingMode.FULL:
@@ -118,15 +142,37 @@ def _check_fits(i, k, stride, padding_total, dilation, what: str) -> None:
         )
 
 
+@functools.lru_cache(maxsize=4096)
+def _window(i: sympy.Expr, shift: int, stride: int) -> sympy.Expr:
+    """``floor((i + shift)/stride) + 1`` for a symbolic ``i``: the same input size meets the same
+    kernel in layer after layer, so the one expression object (and the facts sympy derives
+    about it) is reused rather than rebuilt."""
+    shifted = i + shift
+    return shifted + 1 if stride == 1 else sympy.floor(shifted / stride) + 1
+
+
 def conv_output_size(i: Size, k: Size, stride: Size = 1, padding: Padding = PaddingMode.VALID,
                      dilation: Size = 1, what: str = "conv") -> sympy.Expr:
     """Output size of a convolution (or pooling window) along one axis."""
     i, k = as_size(i, "input size"), as_size(k, "kernel size")
     stride, dilation = as_size(stride, "stride"), as_size(dilation, "dilation")
     padding = as_padding(padding)
-    if padding == PaddingMode.SAME:
+    s, n = whole(stride), whole(i)
+    if isinstance(padding, str) and padding == PaddingMode.SAME:
+        if s is not None and n is not None:
+            return sympy.Integer(-(-n // s))
         return sympy.ceiling(i / stride)
     p = padding_per_side(padding, k, dilation)
+    kd = whole(k), whole(dilation), whole(p)
+    if s is not None and None not in kd:  # the kernel, stride, dilation and padding are numbers
+        kk, d, pp = kd
+        span, what_span = d * (kk - 1) + 1, f"{'dilated ' if d != 1 else ''}kernel"
+        if n is None:  # floor((W_in + 2p - span)/s) + 1
+            return _window(i, 2 * pp - span, s)
+        if n + 2 * pp - span < 0:
+            raise InputError(f"{what}: the {what_span} spans {span} but the padded input is only "
+                             f"{n + 2 * pp} wide; use a smaller kernel or more padding")
+        return sympy.Integer((n + 2 * pp - span) // s + 1)
     _check_fits(i, k, stride, 2 * p, dilation, what)
     span = i + 2 * p - effective_kernel(k, dilation)
     if stride == 1:  # an integer already: skip sympy's (slow) proof that floor() is a no-op
@@ -142,8 +188,23 @@ def transposed_output_size(i: Size, k: Size, stride: Size = 1, padding: Padding 
     stride, dilation = as_size(stride, "stride"), as_size(dilation, "dilation")
     output_padding = as_size(output_padding, "output padding", minimum=0)
     padding = as_padding(padding)
-    if padding == PaddingMode.SAME:
+    if isinstance(padding, str) and padding == PaddingMode.SAME:
         return i * stride
+    numbers = [whole(v) for v in (stride, dilation, output_padding, k)]
+    if None not in numbers:  # all but perhaps the input size are numbers
+        s, d, a, kk = numbers
+        if a >= max(s, d):
+            raise InputError(f"{what}: output padding must be smaller than the stride or the "
+                             f"dilation ({max(s, d)}), not {a}")
+        p = whole(padding_per_side(padding, k, dilation))
+        if p is not None:
+            n = whole(i)
+            if n is None:
+                return s * i + (-s - 2 * p + d * (kk - 1) + 1 + a)
+            out = s * (n - 1) - 2 * p + d * (kk - 1) + 1 + a
+            if out < 1:
+                raise InputError(f"{what}: the output would be {out} wide; use less padding")
+            return sympy.Integer(out)
     limit = sympy.Max(stride, dilation)
     if (limit - output_padding).is_number and output_padding >= limit:
         raise InputError(f"{what}: output padding must be smaller than the stride or the "

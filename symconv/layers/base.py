@@ -21,6 +21,7 @@ expression as input size, it uses the computed output size instead.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from enum import Enum
 from typing import ClassVar, Union
@@ -31,7 +32,7 @@ from ..errors import InputError
 from ..printing import to_latex
 from ..suggest import Words
 from .results import count
-from ..shapes import as_padding, as_size, conv_output_size
+from ..shapes import as_padding, as_size, conv_output_size, whole
 from ..symbols import H_in, H_out, W_in, W_out, as_expr
 
 Size = Union[int, sympy.Expr]
@@ -133,22 +134,22 @@ class Layer:
 
     def __post_init__(self, K=None) -> None:
         self._square(K)
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if f.name in SIZE_FIELDS:
-                object.__setattr__(self, f.name, as_size(value, f.name))
-            elif f.name in ("stride", "dilation"):
-                object.__setattr__(self, f.name, pair(value, f.name))
-            elif f.name == "padding":
-                object.__setattr__(self, f.name, padding_pair(value))
-            elif f.name in ("groups", "depth_multiplier"):
-                object.__setattr__(self, f.name, as_size(value, f.name.replace("_", " ")))
-            elif f.name == "output_padding":
-                object.__setattr__(self, f.name, pair(value, "output padding", 0))
-            elif f.name == "bias" and not isinstance(value, bool):
+        for name in _field_names(type(self)):
+            value = getattr(self, name)
+            if name in SIZE_FIELDS:
+                object.__setattr__(self, name, as_size(value, name))
+            elif name in ("stride", "dilation"):
+                object.__setattr__(self, name, pair(value, name))
+            elif name == "padding":
+                object.__setattr__(self, name, padding_pair(value))
+            elif name in ("groups", "depth_multiplier"):
+                object.__setattr__(self, name, as_size(value, name.replace("_", " ")))
+            elif name == "output_padding":
+                object.__setattr__(self, name, pair(value, "output padding", 0))
+            elif name == "bias" and not isinstance(value, bool):
                 raise InputError(f"bias must be True or False, not {value!r}")
         self.validate()
-        self.output_size  # computing it checks that the kernel fits
+        self.output_size  # computing it checks that the kernel fits (subclasses compute it once)
 
     def _square(self, K) -> None:
         """``K=`` (as on the command line) sets ``W_F = H_F = K``; a side given too must agree."""
@@ -234,8 +235,8 @@ class Layer:
 
     def _course_out(self, shape: Shape) -> tuple[sympy.Expr, sympy.Expr]:
         """Output width and height as the MAC formula states them (see module docstring)."""
-        w = W_out if getattr(self, "W_in", None) == W_in else shape.width
-        h = H_out if getattr(self, "H_in", None) == H_in else shape.height
+        w = W_out if _is(getattr(self, "W_in", None), W_in) else shape.width
+        h = H_out if _is(getattr(self, "H_in", None), H_in) else shape.height
         return w, h
 
     def from_input(self, expr: sympy.Expr) -> sympy.Expr:
@@ -269,9 +270,24 @@ class Layer:
         return set().union(*(e.free_symbols for e in exprs))
 
 
+def _is(value, symbol: sympy.Symbol) -> bool:
+    """``value == symbol``, without sympy's slow comparison of a number with a symbol."""
+    return value is symbol or (isinstance(value, sympy.Symbol) and value == symbol)
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def check_divides(groups, channels, channel_name: str, layer: str) -> None:
     """Groups must divide the channel count (when both are numbers)."""
-    if groups.is_number and channels.is_number and channels % groups != 0:
-        divisors = [d for d in range(1, int(channels) + 1) if channels % d == 0]
+    g, c = whole(groups), whole(channels)
+    if g is None or c is None:
+        if not (groups.is_number and channels.is_number):
+            return
+        g, c = int(groups), int(channels)
+    if c % g != 0:
+        divisors = [d for d in range(1, c + 1) if c % d == 0]
         raise InputError(f"{layer}: groups={groups} does not divide {channel_name}={channels}; "
                          f"use one of {divisors}")

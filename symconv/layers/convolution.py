@@ -13,6 +13,7 @@ D_in*D_out*H_out*W_out + D_in*H_F*H_out*W_F*W_out
 from __future__ import annotations
 
 from dataclasses import InitVar, dataclass
+from functools import cached_property
 
 import sympy
 
@@ -48,12 +49,12 @@ class Conv(Layer):
         check_divides(self.groups, self.D_in, "D_in", self.name)
         check_divides(self.groups, self.D_out, "D_out", self.name)
 
-    @property
+    @cached_property
     def fan_in(self):
         """Weights per output channel (a count of weights)."""
         return self.W_F * self.H_F * self.D_in / self.groups
 
-    @property
+    @cached_property
     def output_size(self) -> Shape:
         """Output activation size, width x height x channels (sympy sizes, in values)."""
         return self._window_shape(self.D_out)
@@ -93,12 +94,12 @@ class Depthwise(Layer):
         """Output channels: the depth multiplier times D_in (a count of channels)."""
         return self.depth_multiplier * self.D_in
 
-    @property
+    @cached_property
     def fan_in(self):
         """Weights per output channel (a count of weights)."""
         return self.W_F * self.H_F
 
-    @property
+    @cached_property
     def output_size(self) -> Shape:
         """Output activation size, width x height x channels (sympy sizes, in values)."""
         return self._window_shape(self.D_out)
@@ -123,7 +124,7 @@ class Pointwise(Layer):
         """Weights per output channel (a count of weights)."""
         return self.D_in
 
-    @property
+    @cached_property
     def output_size(self) -> Shape:
         """Output activation size, width x height x channels (sympy sizes, in values)."""
         sw, sh = self.stride
@@ -151,13 +152,13 @@ class DepthwiseSeparable(Layer):
     bias: bool = True
     K: InitVar[Size | None] = None  # a square kernel: W_F = H_F = K
 
-    @property
+    @cached_property
     def depthwise(self) -> Depthwise:
         """The depthwise part: one W_F x H_F filter per input channel (a layer)."""
         return Depthwise(self.D_in, self.W_F, self.H_F, self.W_in, self.H_in, self.stride,
                          self.padding, self.dilation, self.depth_multiplier, self.bias)
 
-    @property
+    @cached_property
     def pointwise(self) -> Pointwise:
         """The pointwise part: a 1x1 convolution on the depthwise output (a layer)."""
         dw = self.depthwise
@@ -189,7 +190,7 @@ class DepthwiseSeparable(Layer):
         """Multiply-accumulates of both parts, batch 1 (a count of MACs)."""
         return sum((p.macs for p in self.parts), sympy.Integer(0))
 
-    @property
+    @cached_property
     def output_size(self) -> Shape:
         """Output activation size, width x height x channels (sympy sizes, in values)."""
         dw = self.depthwise.output_size
@@ -214,7 +215,7 @@ class TransposedConv(Conv):
         """Positions per channel where the weights are applied (a count of positions)."""
         return self.W_in * self.H_in
 
-    @property
+    @cached_property
     def output_size(self) -> Shape:
         """Output activation size, width x height x channels (sympy sizes, in values)."""
         (sw, sh), (pw, ph), (dw, dh) = self.stride, self.padding, self.dilation

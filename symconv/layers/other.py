@@ -17,6 +17,7 @@ ceiling(W_in/2 - 3/2) + 1
 from __future__ import annotations
 
 from dataclasses import InitVar, dataclass
+from functools import cached_property
 
 import sympy
 
@@ -48,7 +49,7 @@ class Dense(Layer):
         """Positions per channel where the weights are applied (a count of positions)."""
         return sympy.Integer(1)
 
-    @property
+    @cached_property
     def output_size(self) -> Shape:
         """Output activation size, width x height x channels (sympy sizes, in values)."""
         return Shape(sympy.Integer(1), sympy.Integer(1), self.D_out)
@@ -85,7 +86,7 @@ class MaxPool(Layer):
             raise InputError(f"ceil_mode must be true or false, not {self.ceil_mode!r}")
         super().__post_init__(K)
 
-    @property
+    @cached_property
     def output_size(self) -> Shape:
         """Output activation size, width x height x channels (sympy sizes, in values)."""
         floor_shape = self._window_shape(self.D_in)  # checks that the window fits
@@ -129,7 +130,7 @@ class GlobalAvgPool(Layer):
     W_in: Size = W_in
     H_in: Size = H_in
 
-    @property
+    @cached_property
     def output_size(self) -> Shape:
         """Output activation size, width x height x channels (sympy sizes, in values)."""
         return Shape(sympy.Integer(1), sympy.Integer(1), self.D_in)
@@ -156,7 +157,7 @@ class BatchNorm(Layer):
         """BatchNorm's running mean and variance, not trainable (a count of values)."""
         return 2 * self.D_in
 
-    @property
+    @cached_property
     def output_size(self) -> Shape:
         """Output activation size, width x height x channels (sympy sizes, in values)."""
         return Shape(self.W_in, self.H_in, self.D_in)

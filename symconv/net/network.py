@@ -91,6 +91,19 @@ def _exact(value, name: str) -> sympy.Expr:
     return sympy.Rational(Fraction(str(value)) if isinstance(value, float) else value)
 
 
+def _sum(values) -> sympy.Expr:
+    """``sympy.Add(*values)``, with the whole numbers among them added as Python integers."""
+    numbers, rest = 0, []
+    for v in values:
+        if isinstance(v, sympy.Integer):
+            numbers += v.p
+        elif isinstance(v, int) and not isinstance(v, bool):  # a layer's numeric Count
+            numbers += int(v)
+        else:
+            rest.append(v)
+    return sympy.Add(sympy.Integer(numbers), *rest) if rest else sympy.Integer(numbers)
+
+
 def _tidy(expr: sympy.Expr) -> sympy.Expr:
     """A total in a readable normal form: expanded when it is a polynomial."""
     if expr.is_number or expr.has(sympy.floor, sympy.ceiling):
@@ -240,7 +253,7 @@ class Network:
 
 
 def _totals(rows) -> dict:
-    total = {key: _tidy(sympy.Add(*(row.value(key) for row in rows)))
+    total = {key: _tidy(_sum(row.value(key) for row in rows))
              for key in ("weights", "biases", "bn_affine", "bn_buffers", "macs")}
     return {"params": _tidy(total["weights"] + total["biases"] + total["bn_affine"]),
             **total, "flops": _tidy(2 * total["macs"])}

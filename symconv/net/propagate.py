@@ -16,6 +16,7 @@ the computed output size; identical layers on identical inputs are built once.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Iterable
 
 import sympy
@@ -79,8 +80,33 @@ def tidy_size(expr):
     >>> tidy_size(sympy.floor(sympy.floor(W/2)/2))
     floor(W/4)
     """
-    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.floor, sympy.ceiling):
+    if not isinstance(expr, sympy.Basic) or expr.is_Atom:
         return expr
+    if isinstance(expr, (sympy.floor, sympy.ceiling)):
+        return _tidy_rounding(expr)
+    outer = _outer_roundings(expr)
+    if not outer:
+        return expr
+    tidy = {r: _tidy_rounding(r) for r in outer}
+    return expr.xreplace({r: t for r, t in tidy.items() if t is not r})
+
+
+def _outer_roundings(expr) -> set:
+    """The floors and ceilings of ``expr`` that are not inside another one."""
+    found, stack = set(), [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, (sympy.floor, sympy.ceiling)):
+            found.add(e)
+        elif e.args:
+            stack.extend(e.args)
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _tidy_rounding(expr):
+    """One floor or ceiling (and what it holds) tidied; a deep network meets the same ones
+    layer after layer, so each is tidied once."""
     expr = expr.replace(lambda x: isinstance(x, sympy.floor), _ceiling_form)
     return expr.replace(lambda x: isinstance(x, (sympy.floor, sympy.ceiling)), _collapse)
 
@@ -108,7 +134,8 @@ class Walker:
 
     def subst(self, value):
         if isinstance(value, sympy.Basic):
-            value = value.xreplace(self.values) if self.values else value
+            if self.values and not value.is_Number:
+                value = value.xreplace(self.values)
             return _unround(value) if self.whole_widths else value
         if isinstance(value, tuple):
             return tuple(self.subst(v) for v in value)
@@ -273,7 +300,7 @@ class Walker:
         except InputError:
             known = ", ".join([*_layer_names(), *NETWORK_OPS])
             raise InputError(f"unknown layer {kind!r}; known layers: {known}") from None
-        fields = {f.name for f in dataclasses.fields(cls)}
+        fields = _fields(cls)
         if "K" in options:
             if "W_F" not in fields:
                 raise InputError("has no kernel size (K)")
@@ -341,6 +368,11 @@ def _unround(expr):
         lambda x: isinstance(x, (sympy.floor, sympy.ceiling, make_divisible, round_half_even))
         and x.args[0].free_symbols and x.args[0].free_symbols <= {SYMBOLS["alpha"]},
         lambda x: x.args[0])
+
+
+@functools.lru_cache(maxsize=None)
+def _fields(cls) -> frozenset:
+    return frozenset(f.name for f in dataclasses.fields(cls))
 
 
 def _layer_names():
