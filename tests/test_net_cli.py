@@ -46,14 +46,14 @@ def test_text_table_and_totals(capsys):
     assert code == 0
     assert "4,089,184,256" in out and "25,557,032" in out
     assert "% MACs" in out
-    assert "conv5.add" in out
+    assert "conv5.1.add" in out  # the residual inside the bottleneck-down block, then its ReLU
 
 
 def test_totals_only_and_closed_form(capsys):
     code, out, _ = run(capsys, "resnet-50", "--assume-divisible", "--totals")
     assert code == 0
     assert "81456⋅H⋅W + 2048000" in out
-    assert "conv5.add" not in out
+    assert "conv5.1.add" not in out
 
 
 @pytest.mark.parametrize("fmt, needle", [("markdown", "| conv1 | conv |"), ("latex", r"\begin{tabular}")])
@@ -109,7 +109,7 @@ def test_list(capsys):
     (["nosuch"], "neither a spec file nor a built-in network"),
     (["mobilenet-v1", "Q=3"], "unknown name 'Q'"),
     (["mobilenet-v1", "H=-3"], "H must be a positive number"),
-    (["mobilenet-v1", "H=224", "W=224", "alpha=0.3"], "layer conv1 (conv): D_out must be a whole"),
+    (["examples/small-net.toml", "H=32", "W=32", "alpha=0.3"], "layer stem (conv): D_out must be a whole"),
     (["resnet-50", "--sweep", "H=W=96"], "--sweep takes"),
     (["resnet-50", "--sweep", "H=512..96"], "START <= STOP"),
     (["resnet-50", "H=224", "--sweep", "H=96..128:32"], "both swept and given"),

@@ -73,6 +73,8 @@ class Analysis:
     heads: dict = field(default_factory=dict)
     #: whether ``total`` includes the side heads.
     with_heads: bool = False
+    #: side heads that cannot be built at this input size (label -> why); left out.
+    head_errors: dict = field(default_factory=dict)
 
     @property
     def exact_polynomial(self) -> bool:
@@ -172,7 +174,7 @@ class Network:
         shape = self._input_shape(subs)
         count_rows(self.layers)
         divisible = self.assume_divisible if assume_divisible is None else assume_divisible
-        walker = Walker(subs, self.source, whole_widths=bool(divisible))
+        walker = Walker(subs, self.source, whole_widths=bool(divisible), include_heads=heads)
         out, _ = walker.walk(self.layers, shape, "", (sympy.Integer(1), sympy.Integer(1)))
         stride = tuple(sympy.Integer(math.lcm(*[int(s[axis]) for s in walker.strides
                                                  if s[axis].is_Integer] or [1])) for axis in (0, 1))
@@ -184,7 +186,7 @@ class Network:
                 if isinstance(symbol, sympy.Symbol) and s != 1:
                     there[symbol], back[symbol] = s * symbol, symbol / s
             if there:
-                walker = Walker(subs, self.source, whole_widths=True)
+                walker = Walker(subs, self.source, whole_widths=True, include_heads=heads)
                 scaled = Shape(*(there.get(v, v) for v in shape))
                 out, _ = walker.walk(self.layers, scaled, "", (sympy.Integer(1), sympy.Integer(1)))
                 rows = [_map_row(row, back) for row in walker.rows]
@@ -193,7 +195,7 @@ class Network:
         head_totals = {name: _totals([row for row in rows if row.head == name]) for name in names}
         total = _totals([row for row in rows if heads or row.head is None])
         return Analysis(self.name, shape, out, tuple(rows), total, stride, divisible, subs,
-                        head_totals, heads)
+                        head_totals, heads, dict(walker.failed_heads))
 
     def _input_shape(self, subs: dict) -> Shape:
         from ..shapes import as_size

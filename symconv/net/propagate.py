@@ -123,7 +123,8 @@ def _located(error: InputError, source: str, line) -> InputError:
 class Walker:
     """Propagates shapes through the nodes and collects the rows."""
 
-    def __init__(self, values: dict, source: str = "", whole_widths: bool = False):
+    def __init__(self, values: dict, source: str = "", whole_widths: bool = False,
+                 include_heads: bool = False):
         self.values = dict(values)
         self.rows: list[Row] = []
         self.cache: dict = {}
@@ -131,6 +132,8 @@ class Walker:
         self.source = source
         self.whole_widths = whole_widths
         self.head: str | None = None
+        self.include_heads = include_heads
+        self.failed_heads: dict = {}
 
     def subst(self, value):
         if isinstance(value, sympy.Basic):
@@ -201,12 +204,20 @@ class Walker:
             return shape, scale
         if isinstance(node, Head):
             self._nonempty(node.layers, label, "a head")
-            outer = self.head
+            outer, start, strides = self.head, len(self.rows), set(self.strides)
             self.head = self.head or label
             try:
                 self.walk(node.layers, shape, label + ".", scale, depth + 1)
+            except InputError as error:
+                if self.include_heads or outer is not None:
+                    raise
+                # A head that does not fit this input (a 5x5 kernel on a 3x3 map) is left out,
+                # as in PyTorch's eval mode, where side heads do not run; the analysis says so.
+                del self.rows[start:]
+                self.failed_heads[label] = str(error)
             finally:
                 self.head = outer
+                self.strides = strides  # the network's total stride is its main path's
             return shape, scale
         if isinstance(node, Sequence):
             self._nonempty(node.layers, label, "a block")

@@ -94,19 +94,20 @@ def heading(analysis: Analysis) -> str:
 
 def _heads_lines(analysis: Analysis) -> list[str]:
     """One line per side head: its own params and MACs, and whether the totals include it."""
-    if not analysis.heads:
+    if not analysis.heads and not analysis.head_errors:
         return []
     how = "included in the totals" if analysis.with_heads else "not in the totals; --heads adds them"
     out = [f"side heads ({how})"]
     for name, total in analysis.heads.items():
         out.append(f"  {name}: params = {_num(total['params'])}, MACs = {_num(total['macs'])}")
+    for name, why in analysis.head_errors.items():
+        out.append(f"  {name}: left out, it does not fit this input ({why})")
     return out
 
 
 def _notes(analysis: Analysis) -> list[str]:
     notes = ["MACs count conv and dense layers, batch 1; pooling, BN, add and concat count none."]
-    if analysis.heads:
-        notes += _heads_lines(analysis)
+    notes += _heads_lines(analysis)
     if not analysis.exact_polynomial:
         sw, sh = analysis.total_stride
         notes.append(f"Floors and ceilings remain: with --assume-divisible (H a multiple of {sh}, W of {sw}) "
@@ -185,7 +186,9 @@ def to_json(analysis: Analysis) -> dict:
             "total": {k: as_json_value(v) for k, v in analysis.total.items()},
             **({"heads": {name: {k: as_json_value(v) for k, v in t.items()}
                           for name, t in analysis.heads.items()},
-                "total_includes_heads": analysis.with_heads} if analysis.heads else {}),
+                "heads_left_out": dict(analysis.head_errors),
+                "total_includes_heads": analysis.with_heads}
+               if analysis.heads or analysis.head_errors else {}),
             "conventions": dict(TOTALS)}
 
 

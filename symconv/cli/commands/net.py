@@ -74,12 +74,14 @@ def _list(fmt: str) -> int:
     from ...net.network import Network
     from ...net.spec import zoo_names
 
-    nets = [(name, Network.zoo(name).description) for name in zoo_names()]
+    nets = [(name, net.description, net.reference)
+            for name, net in ((name, Network.zoo(name)) for name in zoo_names())]
     if fmt == "json":
-        print(json.dumps({"networks": [{"name": n, "description": d} for n, d in nets]}, indent=2))
+        print(json.dumps({"networks": [{"name": n, "description": d, "source": r}
+                                       for n, d, r in nets]}, indent=2))
     else:
-        width = max(len(n) for n, _ in nets)
-        print("\n".join(f"{n:<{width}}  {d}" for n, d in nets))
+        width = max(len(n) for n, _, _ in nets)
+        print("\n".join(f"{n:<{width}}  {d}\n{'':<{width}}  source: {r}" for n, d, r in nets))
     return 0
 
 
