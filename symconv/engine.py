@@ -9,6 +9,8 @@ Each function returns a frozen record that shows itself as LaTeX in Jupyter.
 1/(H_F*W_F) + 1/D_out
 >>> r.limits
 ((D_out, 1/(H_F*W_F)), (H_F, 1/D_out), (W_F, 1/D_out))
+>>> ratio(DepthwiseSeparable(K=3, D_out=64), Conv(K=3, D_out=64)).value
+Fraction(73, 576)
 >>> from symconv.symbols import D_out, W_F, H_F
 >>> solve_for(r.expr.subs({W_F: 3, H_F: 3}), 1/sympy.Integer(8), D_out)
 (72,)
@@ -31,6 +33,7 @@ from typing import Mapping, Union
 import sympy
 
 from .layers import Layer, Quantity
+from .layers.results import plain
 from .printing import to_latex
 from .symbols import as_expr
 
@@ -94,6 +97,12 @@ class Ratio(_LatexRecord):
     numerator: sympy.Expr
     denominator: sympy.Expr
     limits: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
+
+    @property
+    def value(self):
+        """The ratio as a plain number (an int, or a ``Fraction``) when the sizes make it one,
+        else None (a dimensionless ratio of two counts)."""
+        return plain(self.expr) if self.expr.is_Rational else None
 
 
 @lru_cache(maxsize=256)

@@ -84,6 +84,10 @@ ANSWERS = [
     (["show", "conv", "--padding", "SAME", "--format", "json"],
      lambda out: _json(out)["W_out"] == {"expr": "W_in", "latex": "W_{in}"}),
     (["show", "conv", "--format", "md"], lambda out: out.startswith("**conv")),
+    (["check", "M N D_K^2 D_F^2", "--notation", "MobileNet", "--quantity", "MACs"],
+     lambda out: out.startswith("correct")),
+    (["layers", "--format", "json"],
+     lambda out: "linear" in next(c for c in _json(out)["layers"] if c["name"] == "dense")["also"]),
     (["--version"], lambda out: re.fullmatch(r"symconv \d+\.\d+\.\d+\n", out)),
 ]
 
@@ -168,6 +172,8 @@ SUGGESTED = [
     (["check", "K*K*Cin*Cout*H*W", "--quantity", "macs"],
      add(r"or ((?:--alias \S+ ?)+)$")),
     (["check", "D_out*(W_F*H_F*D_in + 1)", "--quantity", "parms"], did_you_mean("parms")),
+    (["check", "M N D_K^2 D_F^2", "--notation", "mobilnet", "--quantity", "macs"],
+     did_you_mean("mobilnet")),
     (["ratio", "--dw-sep", "--quantity", "mac"], None),  # accepted: not an error (see below)
     (["ratio", "--dw-sep", "--quantity", "flps"], did_you_mean("flps")),
     (["ratio", "--dw-sep", "--quantiy", "params"], did_you_mean("--quantiy")),
@@ -272,6 +278,14 @@ def test_sizes_accept_numpy_integers_whole_floats_and_K():
         Conv(D_in=2.5)
     with pytest.raises(InputError, match="K=3 but W_F=5"):
         Conv(K=3, W_F=5)
+
+
+def test_a_numeric_ratio_is_a_fraction():
+    from symconv import Conv, DepthwiseSeparable, ratio
+
+    r = ratio(DepthwiseSeparable(K=3, D_out=64), Conv(K=3, D_out=64))
+    assert r.value == Fraction(1, 64) + Fraction(1, 9) and isinstance(r.value, Fraction)
+    assert ratio(DepthwiseSeparable(), Conv()).value is None
 
 
 def test_quantities_by_any_name():

@@ -28,6 +28,7 @@ import re
 import sympy
 
 from ..errors import InputError
+from ..suggest import Words
 from ..symbols import ALIASES, SYMBOLS
 
 #: notation -> (spelling -> canonical name or "N*name", identifications it implies).
@@ -107,9 +108,7 @@ class Resolver:
         self.identify: dict[str, str] = {}
         self.notation = notation
         if notation:
-            if notation not in NOTATIONS:
-                raise InputError(f"unknown notation {notation!r}; known notations: "
-                                 f"{', '.join(NOTATIONS)}")
+            notation = Words("notation", NOTATIONS).resolve(notation)  # MobileNet; did you mean
             table, self.identify = NOTATIONS[notation]
             self.extra = {spelling(k): v for k, v in table.items()}
             self.identify = dict(self.identify)

@@ -8,6 +8,11 @@ it differs (with the difference, a counterexample and when they would agree),
 the verdict is 'unproven' (exit 1). Sizes given as NAME=VALUE make the
 expected value a number, to check a worked example.
 
+sizes (NAME=VALUE, listed in this order): D_in, D_out, W_F, H_F (K for both), W_in, H_in;
+C_in/Cin and C_out/Cout are D_in and D_out, any case works (k=3, din=8). In a formula and in
+a size, a bare W, H or C is ambiguous (input, output, filter?) and is refused with the
+choices, unless a notation says (cin-cout: H and W are the output size).
+
 names: a name is letters, digits, '_' and primes together (in_height, K1, M',
 kernel_size[0], \\text{padding}[0]); map one you use with --alias NAME=SYMBOL. One value
 for both axes: K (kernel), S (stride), P (padding), d (dilation), a (output padding).

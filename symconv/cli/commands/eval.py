@@ -1,8 +1,12 @@
 """A layer's output size, params, MACs and FLOPs as numbers.
 
 Give sizes as NAME=VALUE (D_in, D_out, W_F, H_F or K for a square kernel, W_in,
-H_in); options as flags or as NAME=VALUE (padding=valid). Sizes left out stay
-symbols.
+H_in: messages list them in this order); options as flags or as NAME=VALUE
+(padding=valid). Sizes left out stay symbols. Any case works (k=3, din=8), and so do
+C_in/Cin, C_out/Cout (= D_in, D_out) and PyTorch's in_channels, out_channels,
+kernel_size. A bare W, H or C is ambiguous (input? filter? which channels?) and is
+refused with the choices. A size the layer computes (W_out, H_out; a depthwise
+layer's D_out) may be given when it agrees; a size given twice must agree.
 
 example:
   symconv eval conv D_in=8 D_out=32 W_F=5 H_F=5 W_in=128 H_in=128 --padding valid

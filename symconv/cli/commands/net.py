@@ -2,7 +2,9 @@
 
 SPEC is a TOML spec file or a built-in network (mobilenet-v1, resnet-50, vgg-16).
 Without values the totals are closed forms in the input size H, W (and the width
-multiplier alpha); NAME=VALUE (H, W, C, alpha) gives numbers. MACs count conv and
+multiplier alpha); NAME=VALUE (H, W, C, alpha) gives numbers. Here H, W and C are
+always the network's INPUT (H_in, W_in, C_in work too; any case); a network name
+may be written in any case, with or without '-' (resnet50). MACs count conv and
 dense layers (batch 1); params count weights, biases and BN scale and shift, as
 PyTorch does; BN running statistics are reported apart. The spec format (layers,
 repeat, residual and concat blocks, named blocks with parameters) is described

@@ -2,6 +2,8 @@
 
 One MAC is one multiply-accumulate of a weight with an input value (batch 1);
 FLOPs = 2 x MACs; params count weights and biases (bias on by default).
+LAYER is any of a layer's names: conv, Conv2d, dw-sep, separable, linear, fc, bn,
+deconv, maxpool, gap, ... ('symconv layers' lists them, with their other names).
 
 examples:
   symconv show conv
