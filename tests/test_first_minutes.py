@@ -306,12 +306,16 @@ def test_equivalence_is_its_verdict_and_shows_it():
 
 
 def test_every_public_property_has_a_one_line_docstring():
+    import functools
     import inspect
 
     from symconv import REGISTRY
 
+    def is_property(member):
+        return isinstance(member, (property, functools.cached_property))
+
     for cls in REGISTRY.values():
-        for name, member in inspect.getmembers(cls, lambda m: isinstance(m, property)):
+        for name, member in inspect.getmembers(cls, is_property):
             if name.startswith("_"):
                 continue
             doc = (member.__doc__ or "").strip()
