@@ -321,3 +321,127 @@ def test_cli_numbers_check_a_worked_example(capsys):
 def test_no_fractional_factor_between_numbers():
     assert compare(6400, 6432).factor is None
     assert compare(3149004800, 98406400).factor == 32
+
+
+# --- property tests: renaming keeps a right formula right, changing a factor makes it wrong --
+import re as _re  # noqa: E402
+
+from hypothesis import strategies as st  # noqa: E402
+
+from symconv.symbols import H_in, P_H, P_W, S, W_in, d_H  # noqa: E402
+
+#: canonical symbol -> spellings people use for it, per notation (None: no notation)
+SPELLINGS = {
+    None: {"D_in": ["D_in", "D_{in}", "Din", "C_in", "C_{in}", "D_{IN}", "c_in'"],
+           "D_out": ["D_out", "D_{out}", "Dout", "C_out", "C_{\\text{out}}", "n_filters"],
+           "W_F": ["W_F", "W_{F}", "kernel_w", "k_w", "K2"], "H_F": ["H_F", "H_{F}", "K1", "kh"],
+           "W_out": ["W_out", "W_{out}", "Wout", "w_o"], "H_out": ["H_out", "Hout", "h_o"],
+           "W_in": ["W_in", "in_width", "W_{in}"], "H_in": ["H_in", "in_height", "n_{H_{prev}}"],
+           "S_W": ["S_W", "s_w"], "S_H": ["S_H", "stride_h"], "P_W": ["P_W", "pad_w"],
+           "P_H": ["P_H", "pad_h", "\\text{pad}_h"], "K": ["K", "kernel_size", "F"],
+           "g": ["g", "groups"]},
+    "mobilenet": {"D_in": ["M"], "D_out": ["N"], "K": ["D_K", "D_{K}", "DK"],
+                  "W_out": ["D_F", "D_{F}", "DF"]},
+    "cin-cout": {"D_in": ["C_in", "C_{in}"], "D_out": ["C_out"], "K": ["K", "k"],
+                 "H_out": ["H"], "W_out": ["W"]},
+    "pytorch": {"H_in": ["H_in", "H_{in}"], "H_F": ["kernel_size[0]", "\\text{kernel\\_size}[0]"],
+                "S_H": ["stride[0]", "\\text{stride}[0]"], "P_H": ["padding[0]", "\\text{padding[0]}"],
+                "d_H": ["dilation[0]"], "D_in": ["in_channels"], "D_out": ["out_channels"],
+                "g": ["groups"], "W_F": ["kernel_size[1]"]},
+    "d2l": {"H_in": ["n_h"], "H_F": ["k_h"], "S_H": ["s_h"], "P_H": ["(p_h/2)"]},
+    "dumoulin": {"W_in": ["i"], "W_F": ["k"], "S_W": ["s"], "P_W": ["p"]},
+}
+
+#: (notation, layer, quantity, options, right formula over canonical symbols)
+RIGHT = [
+    (None, "conv", "params", {}, D_out * (W_F * H_F * D_in + 1)),
+    (None, "conv", "macs", {}, D_in * D_out * W_F * H_F * W_out * H_out),
+    (None, "grouped", "params", {}, D_out * (D_in / SYMBOLS["g"] * H_F * W_F + 1)),
+    (None, "conv", "output-size", {"stride": (S_W, S_H), "padding": (P_W, P_H)},
+     sympy.floor((W_in + 2 * P_W - W_F) / S_W) + 1),
+    (None, "conv", "params", {}, D_out * (K**2 * D_in + 1)),
+    ("mobilenet", "dw-sep", "macs", {}, K**2 * D_in * W_out**2 + D_in * D_out * W_out**2),
+    ("mobilenet", "conv", "macs", {}, K**2 * D_in * D_out * W_out**2),
+    ("cin-cout", "conv", "macs", {}, K**2 * D_in * D_out * H_out * W_out),
+    ("cin-cout", "depthwise", "macs", {}, K**2 * D_in * H_out * W_out),
+    ("pytorch", "conv", "output-size",
+     {"stride": (S_W, S_H), "padding": (P_W, P_H), "dilation": (SYMBOLS["d_W"], d_H)},
+     sympy.floor((H_in + 2 * P_H - d_H * (H_F - 1) - 1) / S_H + 1)),
+    ("pytorch", "grouped", "weights", {}, D_out * D_in / SYMBOLS["g"] * H_F * W_F),
+    ("d2l", "conv", "output-size", {"stride": (S_W, S_H), "padding": (P_W, P_H)},
+     sympy.floor((H_in - H_F + 2 * P_H + S_H) / S_H)),
+    ("dumoulin", "conv", "output-size", {"stride": (S_W, S_H), "padding": (P_W, P_H)},
+     sympy.floor((W_in + 2 * P_W - W_F) / S_W) + 1),
+    ("dumoulin", "transposed-conv", "output-size", {"stride": (S_W, S_H), "padding": (P_W, P_H)},
+     S_W * (W_in - 1) + W_F - 2 * P_W),
+]
+
+
+def _layer(name, options):
+    return REGISTRY[name](**options)
+
+
+@st.composite
+def renamed(draw):
+    """A right formula, every symbol spelled as a person of its notation might, in one of the
+    ways people write products (*, x, ×, implicit)."""
+    notation, name, quantity, options, expr = draw(st.sampled_from(RIGHT))
+    table = SPELLINGS[notation] if notation else {}
+    names = {}
+    for symbol in sorted(expr.free_symbols, key=lambda s: s.name):
+        choices = table.get(symbol.name) or ([] if notation in ("mobilenet", "cin-cout")
+                                              else SPELLINGS[None].get(symbol.name, []))
+        choices = choices or [symbol.name]
+        names[symbol] = draw(st.sampled_from(choices))
+    if len(set(names.values())) < len(names):  # two symbols spelled alike
+        names = {s: s.name for s in names}
+    text = str(expr.xreplace({s: sympy.Symbol(f"\x00{i}\x00") for i, s in enumerate(names)}))
+    times = draw(st.sampled_from(["*", " * ", " x ", " × ", r" \times ", r" \cdot "]))
+    text = _re.sub(r"(?<!\*)\*(?!\*)", lambda m: times, text)
+    for i, s in enumerate(names):
+        text = text.replace(f"\x00{i}\x00", names[s])
+    aliases = [f"{spelled}={s.name}" for s, spelled in names.items()
+               if spelled not in (table.get(s.name) or []) and spelled != s.name
+               and Resolver(notation).value(spelled) is None]
+    return notation, name, quantity, options, text, aliases
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(renamed())
+def test_a_right_formula_renamed_into_any_notation_stays_right(case):
+    from symconv.formula.notation import parse_aliases
+
+    notation, name, quantity, options, text, aliases = case
+    resolver = Resolver(notation, parse_aliases(aliases))
+    result = check_formula(parse(text, resolver=resolver), _layer(name, options), quantity,
+                           resolver.identify)
+    assert result.ok, (text, aliases, result.lines())
+
+
+def _factors(expr):
+    """Every (Mul node, index of a factor) in ``expr``, outermost first."""
+    out = []
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Mul):
+            out += [(node, i) for i in range(len(node.args))]
+    return out
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(RIGHT), st.data())
+def test_any_single_factor_changed_makes_it_wrong(case, data):
+    notation, name, quantity, options, expr = case
+    factors = _factors(expr)
+    assume(factors)
+    node, i = data.draw(st.sampled_from(factors))
+    old = node.args[i]
+    others = [s for s in (D_in, D_out, W_F, H_F, K, W_out, H_out) if s not in expr.free_symbols
+              and not (name == "depthwise" and s == D_out)]  # a depthwise conv's D_out is D_in
+    change = data.draw(st.sampled_from(["double", "plus one", "drop", "swap"]))
+    new = {"double": 2 * old, "plus one": old + 1, "drop": sympy.Integer(1),
+           "swap": others[0] if others else 3 * old}[change]
+    changed = expr.xreplace({node: sympy.Mul(*node.args[:i], new, *node.args[i + 1:])})
+    assume(sympy.simplify(changed - expr) != 0)
+    resolver = Resolver(notation)
+    result = check_formula(changed, _layer(name, options), quantity, resolver.identify)
+    assert not result.ok, (str(changed), change, result.lines())

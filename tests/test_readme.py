@@ -55,3 +55,21 @@ def test_text_sessions_are_real_output(capsys, session):
 
 def test_readme_has_sessions():
     assert SESSIONS
+
+
+# The check section shows three real diagnoses; their causes are the ones the README names.
+CHECKS = re.findall(r"```console\n\$ symconv (check [^\n]*)\n(.*?)\$ echo \$\?\n(\d)\n```", README, re.S)
+
+
+def test_check_section_shows_three_real_diagnoses(capsys):
+    import json
+    import shlex
+
+    causes = {}
+    for command, shown, code in CHECKS:
+        argv = shlex.split(command)
+        assert main(argv) == int(code)
+        assert capsys.readouterr().out == shown
+        main(argv + ["--format", "json"])
+        causes[json.loads(capsys.readouterr().out)["cause"]] = command
+    assert {"missing-bias", "macs-as-flops", "transposed-output-grid"} <= set(causes)
