@@ -73,3 +73,37 @@ def test_check_section_shows_three_real_diagnoses(capsys):
         main(argv + ["--format", "json"])
         causes[json.loads(capsys.readouterr().out)["cause"]] = command
     assert {"missing-bias", "macs-as-flops", "transposed-output-grid"} <= set(causes)
+
+
+# Every TOML block is a spec that reads and runs; one whose last line says
+# "# At H=.. W=..[ alpha=..]: params = N, MACs = M[; head X: params = N, MACs = M]" gives that.
+TOMLS = re.findall(r"```toml\n(.*?)```", README, re.S)
+AT = re.compile(r"^# At H=(\d+) W=(\d+)(?: alpha=([\d.]+))?: params = ([\d,]+), MACs = ([\d,]+)"
+                r"(?:; head (\w+): params = ([\d,]+), MACs = ([\d,]+))?$", re.M)
+
+
+@pytest.mark.parametrize("block", TOMLS)
+def test_toml_blocks_run_and_give_their_numbers(block):
+    from fractions import Fraction
+
+    from symconv.net.network import Network
+
+    net = Network.from_spec_text(block, "README.md")
+    net.analyse()
+    for h, w, a, params, macs, head, head_params, head_macs in AT.findall(block):
+        values = {"H": int(h), "W": int(w), "alpha": Fraction(a) if a else 1}
+        result = net.analyse(values)
+        assert (result.total["params"], result.total["macs"]) == (
+            int(params.replace(",", "")), int(macs.replace(",", "")))
+        if head:
+            assert (result.heads[head]["params"], result.heads[head]["macs"]) == (
+                int(head_params.replace(",", "")), int(head_macs.replace(",", "")))
+
+
+def test_readme_shows_each_spec_construct():
+    checked = [b for b in TOMLS if AT.search(b)]
+    assert len(checked) >= 7
+    text = "".join(checked)
+    for construct in ('"multiply"', "ceil_mode", "adaptive-avg-pool", '"take"', "channel-shuffle",
+                      "make_divisible", "D_in", '"head"', "padding = [", "groups ="):
+        assert construct in text, construct
