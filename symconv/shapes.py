@@ -151,28 +151,51 @@ def _window(i: sympy.Expr, shift: int, stride: int) -> sympy.Expr:
     return shifted + 1 if stride == 1 else sympy.floor(shifted / stride) + 1
 
 
+def _whole_sizes(*values) -> list[int] | None:
+    """The values as Python ints when every one is a whole number >= 1, else ``None``."""
+    out = []
+    for value in values:
+        n = whole(value)
+        if n is None or n < 1:
+            return None
+        out.append(n)
+    return out
+
+
 def conv_output_size(i: Size, k: Size, stride: Size = 1, padding: Padding = PaddingMode.VALID,
                      dilation: Size = 1, what: str = "conv") -> sympy.Expr:
     """Output size of a convolution (or pooling window) along one axis."""
-    i, k = as_size(i, "input size"), as_size(k, "kernel size")
-    stride, dilation = as_size(stride, "stride"), as_size(dilation, "dilation")
+    numbers = _whole_sizes(k, stride, dilation)
+    if numbers is None:  # a size is a symbol (or not valid: as_size says why)
+        i, k = as_size(i, "input size"), as_size(k, "kernel size")
+        stride, dilation = as_size(stride, "stride"), as_size(dilation, "dilation")
+        return _general_output_size(i, k, stride, as_padding(padding), dilation, what)
+    kk, s, d = numbers
+    n = whole(i)
+    if n is None or n < 1:
+        i = as_size(i, "input size")
+        n = whole(i)
     padding = as_padding(padding)
-    s, n = whole(stride), whole(i)
     if isinstance(padding, str) and padding == PaddingMode.SAME:
-        if s is not None and n is not None:
-            return sympy.Integer(-(-n // s))
+        return sympy.Integer(-(-n // s)) if n is not None else sympy.ceiling(i / s)
+    pp = whole(padding_per_side(padding, kk, d))
+    if pp is None:  # a symbolic amount of padding
+        return _general_output_size(as_size(i, "input size"), sympy.Integer(kk), sympy.Integer(s),
+                                    padding, sympy.Integer(d), what)
+    span = d * (kk - 1) + 1
+    if n is None:  # floor((W_in + 2p - span)/s) + 1
+        return _window(i, 2 * pp - span, s)
+    if n + 2 * pp - span < 0:
+        raise InputError(f"{what}: the {'dilated ' if d != 1 else ''}kernel spans {span} but the "
+                         f"padded input is only {n + 2 * pp} wide; use a smaller kernel or more "
+                         "padding")
+    return sympy.Integer((n + 2 * pp - span) // s + 1)
+
+
+def _general_output_size(i, k, stride, padding, dilation, what: str) -> sympy.Expr:
+    if isinstance(padding, str) and padding == PaddingMode.SAME:
         return sympy.ceiling(i / stride)
     p = padding_per_side(padding, k, dilation)
-    kd = whole(k), whole(dilation), whole(p)
-    if s is not None and None not in kd:  # the kernel, stride, dilation and padding are numbers
-        kk, d, pp = kd
-        span, what_span = d * (kk - 1) + 1, f"{'dilated ' if d != 1 else ''}kernel"
-        if n is None:  # floor((W_in + 2p - span)/s) + 1
-            return _window(i, 2 * pp - span, s)
-        if n + 2 * pp - span < 0:
-            raise InputError(f"{what}: the {what_span} spans {span} but the padded input is only "
-                             f"{n + 2 * pp} wide; use a smaller kernel or more padding")
-        return sympy.Integer((n + 2 * pp - span) // s + 1)
     _check_fits(i, k, stride, 2 * p, dilation, what)
     span = i + 2 * p - effective_kernel(k, dilation)
     if stride == 1:  # an integer already: skip sympy's (slow) proof that floor() is a no-op
