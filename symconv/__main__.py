@@ -1,7 +1,5 @@
 """``python -m symconv`` runs the command line, like the ``symconv`` script."""
 
-import sys
+from .cli import entry
 
-from .cli import main
-
-sys.exit(main())
+entry()
