@@ -32,8 +32,10 @@ from typing import Mapping, Union
 
 import sympy
 
+from .errors import InputError
 from .layers import Layer, Quantity
 from .layers.results import plain
+from .limits import factorable
 from .printing import to_latex
 from .symbols import as_expr
 
@@ -61,6 +63,8 @@ def canonical(expr) -> sympy.Expr:
     num, den = sympy.fraction(sympy.cancel(sympy.together(expr)))
     if is_monomial(den):
         return sympy.expand(num / den)
+    if not (factorable(num) and factorable(den)):  # factoring these could take minutes
+        return num / den
     return sympy.factor(num) / sympy.factor(den)
 
 
@@ -109,6 +113,10 @@ class Ratio(_LatexRecord):
 def ratio(a: Operand, b: Operand, quantity: Quantityish = Quantity.MACS) -> Ratio:
     """The simplified ratio ``a / b`` of a quantity, and where it tends as each symbol grows."""
     num, den = _value(a, quantity), _value(b, quantity)
+    if canonical(den) == 0:  # 0/0 is nan, x/0 is zoo: neither is a ratio
+        what = getattr(b, "name", str(b))
+        raise InputError(f"the {Quantity(quantity).label} of {what} are 0: a ratio to them is "
+                         f"undefined")
     expr = canonical(num / den)
     limits = tuple((s, limit(expr, s)) for s in _sorted_symbols(expr))
     return Ratio(expr, Quantity(quantity), num, den, limits)

@@ -42,6 +42,8 @@ from sympy.printing.str import StrPrinter
 from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
 from sympy.printing.pretty.stringpict import prettyForm
 
+from .errors import CONTROL, escape_terminal  # noqa: F401  (the terminal's escaper, here with the others)
+
 _LATEX_TEXT = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "#": r"\#",
                "_": r"\_", "&": r"\&", "$": r"\$", "^": r"\^{}", "~": r"\~{}",
                "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
@@ -52,13 +54,16 @@ _MARKDOWN_TEXT.update({"<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": 
 
 
 def escape_latex(text) -> str:
-    """User text made safe for LaTeX text mode; characters pdflatex cannot set become ``?``."""
-    return "".join(_LATEX_TEXT.get(c, c if ord(c) < 256 else "?") for c in str(text))
+    """User text made safe for LaTeX text mode; characters pdflatex cannot set (control
+    characters, most of Unicode) become ``?``."""
+    return "".join(_LATEX_TEXT.get(c, "?" if ord(c) >= 256 or CONTROL.match(c) else c)
+                   for c in str(text))
 
 
 def escape_markdown(text) -> str:
-    """User text made safe for Markdown: no emphasis, links, HTML, math or table cells."""
-    return "".join(_MARKDOWN_TEXT.get(c, c) for c in str(text))
+    """User text made safe for Markdown: no emphasis, links, HTML, math or table cells, no
+    control characters (shown as ``?``)."""
+    return "".join(_MARKDOWN_TEXT.get(c, "?" if CONTROL.match(c) else c) for c in str(text))
 
 
 # --- expressions in the course's written form ---------------------------------------

@@ -412,7 +412,7 @@ def test_kernel_pair():
 
 
 def test_absurd_repeat_is_an_error():
-    with pytest.raises(InputError, match="unrolls to more than 1,000,000 layers"):
+    with pytest.raises(InputError, match="layers .repeats unrolled. is more than the limit of 10,000"):
         Network([layer("batchnorm", repeat=10**9)]).analyse({"H": 1, "W": 1})
 
 

@@ -3,7 +3,10 @@
 Each command lives in ``symconv/cli/commands/<name>.py`` with two functions:
 ``configure(parser)``, which declares its arguments and must not import sympy
 (so ``symconv --help`` stays fast), and ``run(args) -> int``, which does the
-work. Exit codes: 0 done, 1 a checked formula is wrong, 2 bad input or usage.
+work. Exit codes: 0 done, 1 a checked formula is wrong, 2 bad input or usage, 3 a
+bug in symconv (one line asking for a report; ``SYMCONV_DEBUG=1`` adds the traceback).
+Everything a command prints passes :func:`symconv.errors.escape_terminal`: a control
+character from a user's file or name is shown, never obeyed by the terminal.
 
 May import everything else; nothing imports it (but ``symconv.__main__``). Command
 modules import their work inside ``run`` so that ``symconv --help`` does not load sympy.
@@ -16,8 +19,9 @@ import gc
 import importlib
 import os
 import sys
+import traceback
 
-from ..errors import InputError
+from ..errors import InputError, escape_terminal
 
 #: command -> one-line help. The module of the same name (``-`` as ``_``) implements it.
 COMMANDS = {
@@ -61,7 +65,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        line = escape_terminal(f"{self.prog}: error: {message} (see '{self.prog} --help')",
+                               newlines=True)
+        self.exit(2, line + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,8 +103,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Escaped:
+    """A text stream that shows control characters as escapes (tab and newline pass)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(escape_terminal(text))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+#: Python's own errors that only a user's input can cause (a number past the 4,300-digit
+#: limit of int/str conversion, nesting past the recursion limit, memory): exit 2.
+def _input_failure(error: BaseException) -> str | None:
+    if isinstance(error, RecursionError):
+        return "the input nests too deeply to read"
+    if isinstance(error, MemoryError):
+        return "the input is too large: out of memory"
+    if isinstance(error, ValueError) and "integer string conversion" in str(error):
+        return "a number in the input has too many digits"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run one ``symconv`` command; return its exit code."""
+    """Run one ``symconv`` command; return its exit code (0, 1, 2, or 3 for a bug)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
     try:
@@ -112,13 +143,33 @@ def main(argv: list[str] | None = None) -> int:
             _unrecognized(parser, args.command, extra)
     except SystemExit as stop:  # --help, or a usage error already printed
         return int(stop.code or 0)
+
+    def fail(message: str, code: int) -> int:
+        print(escape_terminal(f"symconv {args.command}: {message}", newlines=True),
+              file=sys.stderr)
+        return code
+
+    stdout = sys.stdout
+    sys.stdout = _Escaped(stdout)
     try:
         return int(args.run(args))
     except InputError as error:
-        print(f"symconv {args.command}: error: {error}", file=sys.stderr)
-        return 2
+        return fail(f"error: {error}", 2)
     except BrokenPipeError:  # `symconv ... | head`
         return 0
+    except KeyboardInterrupt:
+        return fail("interrupted", 130)
+    except Exception as error:  # noqa: BLE001 - the one place every failure is turned into a line
+        known = _input_failure(error)
+        if known:
+            return fail(f"error: {known}", 2)
+        if os.environ.get("SYMCONV_DEBUG", "") not in ("", "0"):
+            traceback.print_exc()
+        return fail(f"internal error (a bug in symconv; please report it with the command "
+                    f"line): {type(error).__name__}: {error}; SYMCONV_DEBUG=1 shows the "
+                    f"traceback", 3)
+    finally:
+        sys.stdout = stdout
 
 
 def _subparser(parser, command: str) -> argparse.ArgumentParser:

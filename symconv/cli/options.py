@@ -148,6 +148,13 @@ def _question(ambiguous: dict[str, str]) -> str:
     return message
 
 
+
+def _conflict(name: str, first, second) -> None:
+    """Two different values for one thing (``--stride 2 stride=3``)."""
+    if first is not None and str(first) != str(second):
+        raise InputError(f"{name} is given two values, {first} and {second}; give it once")
+
+
 def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = None,
                     skip_missing: bool = False):
     """Build the registered layer ``name`` with the command line's options and sizes.
@@ -168,6 +175,10 @@ def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = N
     options = {o: getattr(args, o, None) for o in OPTION_NAMES}
     for option in OPTION_NAMES:
         if option in values:
+            flag, given = options[option], values[option]
+            if option == "bias" and flag is not None:
+                given = parse_bool(given)
+            _conflict(option.replace("_", " "), flag, given)
             options[option] = values.pop(option)
     for option, text in options.items():
         if text is None:

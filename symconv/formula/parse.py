@@ -103,8 +103,7 @@ class _Parser:
                 self.take()
                 right = self.unary()
                 if tok.text in ("/", "//"):
-                    if right == 0:
-                        raise syntax_error(tok.col, "division by zero")
+                    _nonzero(right, tok.col)
                     left = left / right
                     if tok.text == "//":  # Python's floor division
                         self.count_function(tok.col)
@@ -147,8 +146,7 @@ class _Parser:
             return self.group(tok)
         if tok.kind == "frac":
             num, den = self.argument(tok), self.argument(tok)
-            if den == 0:
-                raise syntax_error(tok.col, "division by zero")
+            _nonzero(den, tok.col)
             return _guard(num / den, tok.col)
         if tok.kind in ("sqrt", "func"):
             self.count_function(tok.col)
@@ -235,6 +233,15 @@ def _guard(expr: sympy.Expr, col: int) -> sympy.Expr:
     return expr
 
 
+def _nonzero(den: sympy.Expr, col: int) -> None:
+    """A divisor must not be zero, not even one that is zero for every size only once
+    expanded (``(D_in + 1)^2 - D_in^2 - 2 D_in - 1``): ``X/X`` is no proof, ``1/X`` no number."""
+    if den == 0 or (den.free_symbols and expansion_size(den) <= MAX_TERMS
+                    and sympy.expand(den) == 0):
+        shown = "" if den == 0 else f": {den} is 0 for every size"
+        raise syntax_error(col, f"division by zero{shown}")
+
+
 def _power(base: sympy.Expr, exponent: sympy.Expr, col: int) -> sympy.Expr:
     if not exponent.is_Integer:
         raise syntax_error(col, f"an exponent must be a whole number from -{MAX_EXPONENT} to "
@@ -242,8 +249,8 @@ def _power(base: sympy.Expr, exponent: sympy.Expr, col: int) -> sympy.Expr:
     n = int(exponent)
     if abs(n) > MAX_EXPONENT:
         raise syntax_error(col, f"exponent {n} is too large (at most {MAX_EXPONENT})")
-    if base == 0 and n < 0:
-        raise syntax_error(col, "division by zero")
+    if n < 0:
+        _nonzero(base, col)
     coeff = base.as_coeff_Mul()[0]
     if coeff.is_Rational and (max(abs(coeff.p).bit_length(), coeff.q.bit_length()) * abs(n)
                               > MAX_BITS):

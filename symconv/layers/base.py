@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from dataclasses import dataclass
 from enum import Enum
 from typing import ClassVar, Union
@@ -288,6 +289,23 @@ def check_divides(groups, channels, channel_name: str, layer: str) -> None:
             return
         g, c = int(groups), int(channels)
     if c % g != 0:
-        divisors = [d for d in range(1, c + 1) if c % d == 0]
-        raise InputError(f"{layer}: groups={groups} does not divide {channel_name}={channels}; "
-                         f"use one of {divisors}")
+        raise InputError(f"{layer}: groups={groups} does not divide {channel_name}={channels}"
+                         + _divisors_hint(c))
+
+
+def _divisors_hint(n: int, shown: int = 12) -> str:
+    """``; use one of [1, 2, 4, 8]``: the divisors of ``n`` by trial division up to its square
+    root, for a count small enough to list them quickly (at most a million trials).
+
+    >>> _divisors_hint(8), _divisors_hint(10**11)[:30], _divisors_hint(10**13)
+    ('; use one of [1, 2, 4, 8]', '; use one of [1, 2, 4, 5, 8, 1', '')
+    """
+    if n > 10**12:
+        return ""
+    small = [d for d in range(1, math.isqrt(n) + 1) if n % d == 0]
+    divisors = sorted(set(small) | {n // d for d in small})
+    if len(divisors) > shown:
+        half = shown // 2
+        return (f"; use one of [{', '.join(map(str, divisors[:half]))}, ..., "
+                f"{', '.join(map(str, divisors[-half:]))}]")
+    return f"; use one of {divisors}"

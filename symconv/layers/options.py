@@ -11,6 +11,7 @@ import re
 
 from ..errors import InputError
 from ..suggest import did_you_mean
+from ..limits import whole_number
 from ..symbols import lookup
 
 _INT = re.compile(r"^[0-9][0-9_,]*$")
@@ -35,10 +36,8 @@ def parse_number(text: str, name: str) -> int:
     """A whole number written as digits, optionally grouped with ``,`` or ``_``."""
     text = text.strip()
     if text.startswith("-") and _INT.match(text[1:]):
-        raise InputError(f"{name} must be a positive whole number, not {text}")
-    if not _INT.match(text):
-        raise InputError(f"{name} must be a whole number, not {text!r}")
-    return int(text.replace(",", "").replace("_", ""))
+        raise InputError(f"{name} must be a positive whole number, not {text[:40]}")
+    return whole_number(text, name)
 
 
 def option_value(option: str, text: str):

@@ -30,6 +30,7 @@ from fractions import Fraction
 import sympy
 
 from ..errors import InputError
+from ..limits import check_digits
 from ..symbols import as_expr
 from .rounding import make_divisible, round_half_even
 
@@ -135,6 +136,7 @@ class _Parser:
             return inner
         if kind == "num":
             self.i += 1
+            check_digits(value, f"the number at column {col} of {self.text[:40]!r}")
             return sympy.Rational(Fraction(value))
         if kind == "name" and value in FUNCTIONS and value not in self.names:
             return self.call(value, col, depth)
@@ -167,7 +169,8 @@ def parse_arith(text: str, names: dict | None = None) -> sympy.Expr:
 def parse_number_value(text: str, name: str) -> sympy.Expr:
     """A command-line value such as ``224`` or ``0.5`` (exact: ``0.5`` is ``1/2``)."""
     if not re.fullmatch(r"\s*[0-9]+(\.[0-9]+)?\s*|\s*[0-9]+/[0-9]+\s*", text):
-        raise InputError(f"{name} must be a positive number such as 224 or 0.5, not {text!r}")
+        raise InputError(f"{name} must be a positive number such as 224 or 0.5, not {text[:40]!r}")
+    check_digits(text, name)
     value = sympy.Rational(Fraction(text.strip()))
     if value <= 0:
         raise InputError(f"{name} must be positive, not {text}")

@@ -22,13 +22,12 @@ from typing import Iterable
 import sympy
 
 from ..errors import InputError
+from ..limits import MAX_DISTINCT_LAYERS, MAX_LAYERS, MAX_TOTAL_STRIDE, check_count
 from ..layers import REGISTRY, Dense, GlobalAvgPool, Shape, TransposedConv, layer_class
 from ..symbols import SYMBOLS, D_in, as_expr
 from .nodes import MAX_NESTING, NETWORK_OPS, Concat, Head, LayerSpec, Multiply, Residual, Row, Sequence
 from .ops import apply_op
 
-#: More rows than this is a mistake (a repeat count off by orders of magnitude), not a network.
-MAX_ROWS = 1_000_000
 
 
 def _equal(a, b) -> bool:
@@ -158,6 +157,7 @@ class Walker:
                 raise InputError(f"layer {prefix}{segment}: repeat must be a whole number >= 1, "
                                  f"not {repeat}")
             for k in range(1, repeat + 1):
+                check_count(len(self.rows), MAX_LAYERS, "layers (repeats unrolled)")
                 label = prefix + segment + (f"#{k}" if repeat > 1 else "")
                 try:
                     shape, scale = self.bound(node, shape, label, scale, depth)
@@ -272,6 +272,8 @@ class Walker:
             del self.values[D_in]
         key = (spec.type, options, tuple(shape))
         if key not in self.cache:
+            check_count(len(self.cache) + 1, MAX_DISTINCT_LAYERS,
+                        "distinct layers (type, options and input shape)")
             try:
                 built, out, params = self.build(spec.type, dict(options), shape)
             except InputError as error:
@@ -297,6 +299,9 @@ class Walker:
                 scale = (scale[0] / stride[0], scale[1] / stride[1])
             else:
                 scale = (scale[0] * stride[0], scale[1] * stride[1])
+            if max(scale) > MAX_TOTAL_STRIDE:
+                raise InputError(f"layer {label} ({spec.type}): the total stride reaches "
+                                 f"{max(scale)}, more than the limit of {MAX_TOTAL_STRIDE:,}")
             self.strides.add(scale)
         return out, scale
 
@@ -362,9 +367,7 @@ def count_rows(nodes, depth: int = 0) -> int:
         else:
             inner = 1
         total += repeat * inner
-        if total > MAX_ROWS:
-            raise InputError(f"the network unrolls to more than {MAX_ROWS:,} layers; "
-                             "check the repeat counts")
+        check_count(total, MAX_LAYERS, "layers (repeats unrolled)")
     return total
 
 

@@ -45,6 +45,7 @@ counted from 1, as the table numbers its rows: ``layers[3] (residual).body[1]
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from fractions import Fraction
 from importlib import resources
@@ -54,6 +55,7 @@ import sympy
 
 from ..errors import InputError
 from ..suggest import Words
+from ..limits import MAX_DIGITS, check_int, read_text as read_regular_file
 from ..symbols import SYMBOLS, D_in, block_input
 from .arith import parse_arith
 from .nodes import Concat, Head, LayerSpec, Multiply, Residual, Sequence
@@ -96,6 +98,8 @@ def read_text(text: str, source: str = "<spec>") -> dict:
         raise InputError(f"{source}: TOML syntax error: {message}") from None
     except RecursionError:
         raise InputError(f"{source}: arrays or tables nest too deeply to read") from None
+    except ValueError as error:  # tomllib's int(): more digits than Python converts
+        raise InputError(f"{source}: {error}") from None
     return read_data(data, source, _lines(text))
 
 
@@ -120,11 +124,7 @@ def read_data(data: dict, source: str = "<data>", lines: dict | None = None) -> 
 
 def read_file(path) -> dict:
     """The network's arguments from a spec file."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read {path}: {error}") from None
+    text = read_regular_file(path, "spec file")
     return read_text(text, str(path))
 
 
@@ -158,8 +158,8 @@ def read_zoo(name: str) -> dict:
 
 def read(spec: str) -> dict:
     """A spec file's path, or the name of a built-in network."""
-    if Path(spec).is_file():
-        return read_file(spec)
+    if Path(spec).exists() and (zoo_name(spec) is None or Path(spec).is_file()):
+        return read_file(spec)  # a pipe, a device or a folder is refused there
     if zoo_name(spec) is not None:
         return read_zoo(spec)
     raise InputError(_unknown_network(spec, f"{spec!r} is neither a spec file nor a built-in "
@@ -251,15 +251,21 @@ class _Reader:
             found = names[value.strip()]
             return sympy.Integer(found) if isinstance(found, int) and not isinstance(found, bool) else found
         if isinstance(value, int):
-            return sympy.Integer(value)
+            try:
+                return sympy.Integer(check_int(value, "the number"))
+            except InputError as error:
+                self.fail(where, str(error))
         if isinstance(value, float):
+            if not math.isfinite(value) or abs(value) >= 10 ** MAX_DIGITS:
+                self.fail(where, f"{value!r} is not a size; give a whole number or an expression")
             return sympy.Rational(Fraction(str(value)))
         if isinstance(value, list):
             if len(value) != 2:
                 self.fail(where, f"a pair is [width, height], not {value!r}")
             return tuple(self.value(v, where, names) for v in value)
         if isinstance(value, str):
-            if value in _PADDING_WORDS:
+            padding = where.rsplit(".", 1)[-1] == "padding"
+            if padding and value in _PADDING_WORDS:
                 return value
             try:
                 return parse_arith(value, {k: v for k, v in names.items()

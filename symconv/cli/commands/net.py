@@ -52,7 +52,10 @@ def _values(items: list[str]) -> dict:
         if not sep or not name or not value.strip():
             raise InputError(f"expected NAME=VALUE such as H=224, not {item!r}")
         name = _network_name(name, NETWORK_NAMES)
-        out[name] = parse_number_value(value, name)
+        parsed = parse_number_value(value, name)
+        if name in out and out[name] != parsed:
+            raise InputError(f"{name} is given twice, as {name}={out[name]} and {item}; give it once")
+        out[name] = parsed
     return out
 
 
