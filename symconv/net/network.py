@@ -34,7 +34,7 @@ from ..layers import Shape
 from ..sweep import evaluate_points
 from ..symbols import SYMBOLS
 from . import spec
-from .nodes import NETWORK_OPS, Concat, Head, LayerSpec, Multiply, Residual, Row, Sequence, layer
+from .nodes import MAX_NESTING, NETWORK_OPS, Concat, Head, LayerSpec, Multiply, Residual, Row, Sequence, layer
 from .propagate import Walker, count_rows
 
 __all__ = ["Network", "Analysis", "LayerSpec", "Sequence", "Residual", "Concat", "Multiply",
@@ -197,6 +197,15 @@ class Network:
         return Analysis(self.name, shape, out, tuple(rows), total, stride, divisible, subs,
                         head_totals, heads, dict(walker.failed_heads))
 
+    def check_used(self, names) -> None:
+        """Refuse a value the network has no place for (``C=1`` for a network whose input
+        fixes 3 channels, ``alpha`` for one without a width multiplier): it would be ignored."""
+        used = {str(s) for s in _symbols_in((self.C, self.H, self.W, self.layers))}
+        for name in names:
+            if str(name) not in used:
+                raise InputError(f"{self.name} does not use {name} (its input is {self.C} x "
+                                 f"{self.H} x {self.W}, C x H x W); drop {name}")
+
     def _input_shape(self, subs: dict) -> Shape:
         from ..shapes import as_size
 
@@ -259,6 +268,20 @@ def _totals(rows) -> dict:
              for key in ("weights", "biases", "bn_affine", "bn_buffers", "macs")}
     return {"params": _tidy(total["weights"] + total["biases"] + total["bn_affine"]),
             **total, "flops": _tidy(2 * total["macs"])}
+
+
+def _symbols_in(value, depth: int = 0) -> set:
+    """Every symbol in a network's definition: its input sizes and its nodes' options."""
+    if depth > 4 * MAX_NESTING:
+        return set()
+    if isinstance(value, sympy.Basic):
+        return set(value.free_symbols)
+    if isinstance(value, (tuple, list)):
+        return set().union(*(_symbols_in(v, depth + 1) for v in value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return set().union(*(_symbols_in(getattr(value, f.name), depth + 1)
+                             for f in dataclasses.fields(value)))
+    return set()
 
 
 def _map_shape(shape: Shape, mapping: dict) -> Shape:

@@ -31,18 +31,75 @@ from .ops import apply_op
 
 
 def _equal(a, b) -> bool:
-    """Do two sizes agree for every valid input? Structurally, by expansion, or at sample points."""
+    """Do two sizes agree for every valid input? Only a proof says yes (:func:`decide`)."""
+    return decide(a, b) is True
+
+
+#: residues tried per symbol when a floor or ceiling hides a period (total strides are far less).
+_MAX_PERIOD = 4096
+
+
+def decide(a, b):
+    """``True`` when ``a == b`` for every positive whole input size (a proof), ``False`` when
+    they differ somewhere, ``None`` when neither is shown.
+
+    Floors and ceilings of ``(c W + d)/q`` repeat with period ``L`` (the product of their
+    denominators): writing ``W = L t + r`` for every residue ``r`` turns them into
+    polynomials in ``t``, which expand to zero or not.
+
+    >>> from symconv.symbols import W
+    >>> decide(sympy.ceiling(W / 2), sympy.floor((W + 1) / 2)), decide(sympy.floor(W / 2), W / 2)
+    (True, False)
+    """
     if a == b:
         return True
     diff = sympy.expand(as_expr(a) - b)
     if diff.is_number:
         return diff == 0
-    free = sorted(diff.free_symbols, key=str)
-    for sample in (224, 225, 97, 512, 31, 1000):
-        point = {s: (sample if s.is_integer else sympy.Rational(sample, 256)) for s in free}
-        if diff.xreplace(point) != 0:
+    rounded = diff.atoms(sympy.floor, sympy.ceiling)
+    if not rounded:
+        return False  # a nonzero polynomial or rational function is nonzero somewhere
+    periods = {}
+    for s in sorted(diff.free_symbols, key=str):
+        if not any(f.has(s) for f in rounded):
+            continue
+        if not s.is_integer:
+            return None
+        period = 1
+        for f in rounded:
+            if f.has(s):
+                coeff = sympy.expand(f.args[0]).coeff(s)
+                if not coeff.is_Rational:
+                    return None
+                period *= coeff.q
+        if period > _MAX_PERIOD:
+            return None
+        periods[s] = period
+    combos = 1
+    for period in periods.values():
+        combos *= period
+    if combos > _MAX_PERIOD:
+        return None
+    t = {s: sympy.Symbol(f"_t_{s}", integer=True, nonnegative=True) for s in periods}
+    residues = [{}]
+    for s, period in periods.items():
+        residues = [{**r, s: period * t[s] + k} for r in residues for k in range(1, period + 1)]
+    undecided = False
+    for point in residues:
+        rest = sympy.expand(diff.xreplace(point))
+        if rest.has(sympy.floor, sympy.ceiling):
+            undecided = True
+        elif rest != 0:
             return False
-    return True
+    return None if undecided else True
+
+
+def _unproven(a, b) -> str:
+    """The reason to add to a mismatch when the sizes were not shown to differ."""
+    if decide(a, b) is None:
+        return ("; symconv cannot prove them equal for every input size (give H= and W= "
+                "to check one size)")
+    return ""
 
 
 def _shape_text(shape: Shape) -> str:
@@ -234,7 +291,8 @@ class Walker:
                     raise InputError(
                         f"layer {label} (residual): shape mismatch: the body gives "
                         f"{_shape_text(out)} but the {what} gives {_shape_text(side)} "
-                        f"({axis} {a} vs {b}); add a projection shortcut or fix the strides")
+                        f"({axis} {a} vs {b}); add a projection shortcut or fix the strides"
+                        f"{_unproven(a, b)}")
             self.zero_row(label + ".add", "add", out, out)
             return out, out_scale
         if isinstance(node, Concat):
@@ -253,7 +311,8 @@ class Walker:
                         raise InputError(
                             f"layer {label} (concat): shape mismatch: branch 1 gives "
                             f"{_shape_text(outs[0])} but branch {j} gives {_shape_text(out)} "
-                            f"({axis} {a} vs {b}); branches must agree on width and height")
+                            f"({axis} {a} vs {b}); branches must agree on width and height"
+                            f"{_unproven(a, b)}")
             out = Shape(outs[0].width, outs[0].height, sympy.Add(*(o.channels for o in outs)))
             self.zero_row(label + ".concat", "concat", shape, out)
             return out, end_scale
@@ -335,6 +394,8 @@ class Walker:
                              "feature map; add flatten or global-avg-pool before it")
         actual = {"D_in": channels, "W_in": width, "H_in": height}
         for name, value in given.items():
+            if not isinstance(value, sympy.Basic):
+                raise InputError(f"{name} must be a whole number or an expression, not {value!r}")
             if name not in fields:
                 raise InputError(f"unknown option {name!r}; its input size comes from the previous layer")
             if not _equal(value, actual[name]):

@@ -264,8 +264,7 @@ class _Reader:
                 self.fail(where, f"a pair is [width, height], not {value!r}")
             return tuple(self.value(v, where, names) for v in value)
         if isinstance(value, str):
-            padding = where.rsplit(".", 1)[-1] == "padding"
-            if padding and value in _PADDING_WORDS:
+            if value in _PADDING_WORDS:
                 return value
             try:
                 return parse_arith(value, {k: v for k, v in names.items()

@@ -109,6 +109,7 @@ def _sweep_output(net, text: str, values: dict, divisible, fmt: str) -> str:
     from ...printing import as_json_value
 
     names, points = parse_sweep(text, NETWORK_NAMES)
+    net.check_used(names)
     rows = net.sweep(names, points, values, divisible)
     if fmt == "json":
         return json.dumps({"network": net.name, "values": {k: as_json_value(v) for k, v in values.items()},
@@ -149,6 +150,7 @@ def run(args) -> int:
         raise InputError("give a spec file or a built-in network name (symconv net --list)")
     net = Network.resolve(args.spec)
     values = _values(args.values)
+    net.check_used(values)
     if args.sweep:
         print(_sweep_output(net, args.sweep, values, args.assume_divisible, args.format))
         return 0
