@@ -26,6 +26,7 @@ from typing import Mapping, Sequence
 import sympy
 
 from .errors import InputError
+from .suggest import Words
 from .symbols import as_expr
 
 
@@ -155,10 +156,14 @@ def parse_sweep(text: str, names_allowed=("C", "H", "W", "alpha")) -> tuple[tupl
     if not match:
         raise InputError(f"--sweep takes NAME[=NAME...]=START..STOP[:STEP], e.g. H=W=96..512:32, "
                          f"not {text!r}")
-    names = tuple(match.group("names").split("="))
+    words = Words("name", names_allowed)  # any case: h=w=96..512:32
+    names = tuple(words.get(name) or name for name in match.group("names").split("="))
     for name in names:
         if name not in names_allowed:
-            raise InputError(f"--sweep: unknown name {name!r}; use {', '.join(names_allowed)}")
+            guess = words.suggestion(name)
+            raise InputError(f"--sweep: unknown name {name!r}; "
+                             + (f"did you mean {guess}? " if guess else "")
+                             + f"use {', '.join(names_allowed)}")
     try:
         start, stop = Fraction(match.group("start")), Fraction(match.group("stop"))
         step = Fraction(match.group("step") or "1")

@@ -45,6 +45,10 @@ ANSWERS = [
     (["show", "deconv"], lambda out: out.startswith("transposed-conv: ")),
     (["show", "ConvTranspose2d"], lambda out: out.startswith("transposed-conv: ")),
     (["Eval", "conv", "K=3"], lambda out: out.startswith("conv: ")),
+    (["show", "conv", "k=3", "--format", "json"],
+     lambda out: _json(out)["params"]["expr"] == "D_out*(9*D_in + 1)"),
+    (["net", "resnet-50", "--sweep", "h=w=224..224", "--format", "json"],
+     lambda out: _json(out)["rows"][0]["params"] == 25_557_032),
     (["net", "resnet50", "H=224", "W=224", "--format", "json", "--totals"],
      lambda out: _json(out)["total"]["params"] == 25_557_032),
     (["net", "ResNet-50", "h=224", "w=224", "--format", "json", "--totals"],
@@ -157,6 +161,8 @@ SUGGESTED = [
     (["net", "resnet", "--totals"], did_you_mean("resnet")),
     (["net", "mobilenet", "--totals"], did_you_mean("mobilenet")),
     (["net", "resnet-50", "Hh=224", "--totals"], rename("Hh")),
+    (["net", "resnet-50", "W=224", "--sweep", "Hx=224..224"],
+     lambda a, e: a[:-1] + [re.search(r"did you mean (\w+)\?", e).group(1) + "=224..224"]),
     (["evl", "conv"], did_you_mean("evl")),
     (["conv2d"], did_you_mean("conv2d")),
     (["eval", "conv", "Din=3", "Dout=64", "K=3", "W=224", "H=224"],
@@ -400,3 +406,34 @@ def test_fish_completion_completes_choices(capsys, tmp_path):
     done = subprocess.run(["fish", "-c", f"source {path}; complete -C 'symconv ratio --quantity '"],
                           capture_output=True, text=True, check=True)
     assert sorted(done.stdout.split()) == ["flops", "macs", "params"]
+
+
+def _help_examples():
+    import importlib
+
+    from symconv.cli import COMMANDS
+
+    for name in COMMANDS:
+        doc = importlib.import_module(f"symconv.cli.commands.{name}").__doc__ or ""
+        for line in re.findall(r"^  symconv (.*)$", doc, re.M):
+            line = re.split(r"\s{2,}\(|\s>\s|\s&&\s", line)[0]  # no comment, redirect, second command
+            yield line
+
+
+@pytest.mark.parametrize("example", list(_help_examples()))
+def test_every_help_example_works_as_written(capsys, tmp_path, monkeypatch, example):
+    """The examples in each command's --help run (files they name are placeholders only when
+    called my-...; -o DIR goes to a temporary folder)."""
+    import shlex
+    from pathlib import Path
+
+    argv = shlex.split(example)
+    if any(a.startswith("my-") for a in argv):
+        pytest.skip("names the user's own file")
+    argv = [str(tmp_path / "out") if i and argv[i - 1] == "-o" else a for i, a in enumerate(argv)]
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    # the shell expands a file glob (notes/*.md)
+    argv = [x for a in argv for x in (sorted(map(str, Path().glob(a))) if "*" in a and "/" in a
+                                      else [a])]
+    code, out, err = run(capsys, *argv)
+    assert code in (0, 1) and "error" not in err, (example, err)

@@ -12,7 +12,7 @@ for tools, markdown for a table (a review comment), latex for a list. Exit 0
 when nothing is wrong, 1 when something is, 2 when a file cannot be read.
 
 examples:
-  symconv lint notes/convolution.md
+  symconv lint notes/conv.md
   symconv lint --format json notes/*.md
 """
 

@@ -8,6 +8,7 @@ deconv, maxpool, gap, ... ('symconv layers' lists them, with their other names).
 examples:
   symconv show conv
   symconv show conv --stride S --padding P --dilation d
+  symconv show dw-sep K=3
   symconv show dw-sep --no-bias --format latex
   symconv show depthwise --depth-multiplier m
 """
@@ -19,15 +20,18 @@ from ..options import add_layer_options
 
 def configure(parser) -> None:
     parser.add_argument("layer", metavar="LAYER", help="a layer name from 'symconv layers'")
+    parser.add_argument("values", metavar="NAME=VALUE", nargs="*",
+                        help="sizes to fix, e.g. K=3 (the rest stay symbols; 'symconv eval' "
+                             "for numbers)")
     add_layer_options(parser)
 
 
 def run(args) -> int:
     from ...layers.summary import quantity_report  # sympy: not at --help time
-    from ..options import layer_from_args
+    from ..options import layer_from_args, parse_assignments
     from ...printing import render
 
-    layer = layer_from_args(args.layer, args)
+    layer = layer_from_args(args.layer, args, parse_assignments(args.values))
     if args.format in ("markdown", "latex"):  # the notes' own template (templates/quantities.*)
         from ...notes.snippets import render_report
 
