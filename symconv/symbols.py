@@ -75,6 +75,11 @@ S, P, d, a, rho = SYMBOLS["S"], SYMBOLS["P"], SYMBOLS["d"], SYMBOLS["a"], SYMBOL
 a_W, a_H = SYMBOLS["a_W"], SYMBOLS["a_H"]
 
 
+def network_parameter(name: str) -> sympy.Symbol:
+    """A parameter a network spec declares (EfficientNet's ``width_mult``): a positive number."""
+    return sympy.Symbol(name, positive=True)
+
+
 def block_input(block: str) -> sympy.Symbol:
     """The channels entering a network block named ``block``, as its parameters see them
     (``D_in`` in a parameter value); bound to a number or expression when the block is walked."""

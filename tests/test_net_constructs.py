@@ -379,3 +379,45 @@ def test_cost_free_layers_take_only_their_options():
     ok = '[input]\nC = 5\nH = 4\nW = 4\n[[layers]]\ntype = "leaky-relu"\nnegative_slope = 0.1\n' \
          '[[layers]]\ntype = "prelu"\nchannels = true\n[[layers]]\ntype = "prelu"\n'
     assert parse_spec(ok).analyse().total["params"] == 5 + 1  # nn.PReLU(5) and nn.PReLU()
+
+
+# --- network parameters ------------------------------------------------------------------
+
+FAMILY = """
+params = { width_mult = 1.0, depth_mult = 1.0 }
+[input]
+C = 3
+[[layers]]
+type = "conv"
+D_out = "make_divisible(16 * width_mult, 8)"
+K = 3
+[[layers]]
+type = "conv"
+D_out = "make_divisible(16 * width_mult, 8)"
+K = 1
+repeat = "ceil(1 * depth_mult) - 1"
+"""
+
+
+@pytest.mark.parametrize("width, depth", [(1, 1), (Fraction(3, 2), Fraction(12, 10)),
+                                          (Fraction(1, 4), 3)])
+def test_network_parameters_scale_widths_and_repeats(width, depth):
+    c = tv_make_divisible(16 * float(width), 8)
+    n = math.ceil(depth) - 1  # 0 at depth 1: the stage is left out
+    h, w = 33, 21
+    _, _, p1, m1 = conv_counts(3, c, 3, 3, w, h)
+    _, _, p2, m2 = conv_counts(c, c, 1, 1, w - 2, h - 2)
+    a = parse_spec(FAMILY).analyse({"H": h, "W": w, "width_mult": width, "depth_mult": depth})
+    assert (a.total["params"], a.total["macs"]) == (p1 + n * p2, m1 + n * m2)
+
+
+def test_network_parameter_errors():
+    for text, message in [("params = { H = 2 }\n", "'H' cannot be a network parameter"),
+                          ("params = { k = -1 }\n", "positive number"),
+                          ("params = { k = true }\n", "positive number")]:
+        with pytest.raises(InputError, match=message):
+            parse_spec(text + '[[layers]]\ntype = "relu"\n')
+    with pytest.raises(InputError, match="takes C, H, W, alpha, width_mult, depth_mult"):
+        parse_spec(FAMILY).analyse({"depth": 2})
+    with pytest.raises(InputError, match="repeat must be a whole number >= 1, not 0"):
+        parse_spec('[[layers]]\ntype = "relu"\nrepeat = 0\n')

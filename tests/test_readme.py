@@ -76,9 +76,9 @@ def test_check_section_shows_three_real_diagnoses(capsys):
 
 
 # Every TOML block is a spec that reads and runs; one whose last line says
-# "# At H=.. W=..[ alpha=..]: params = N, MACs = M[; head X: params = N, MACs = M]" gives that.
+# "# At H=.. W=.. [NAME=..]: params = N, MACs = M[; head X: params = N, MACs = M]" gives that.
 TOMLS = re.findall(r"```toml\n(.*?)```", README, re.S)
-AT = re.compile(r"^# At H=(\d+) W=(\d+)(?: alpha=([\d.]+))?: params = ([\d,]+), MACs = ([\d,]+)"
+AT = re.compile(r"^# At ((?:\w+=[\d.]+ ?)+): params = ([\d,]+), MACs = ([\d,]+)"
                 r"(?:; head (\w+): params = ([\d,]+), MACs = ([\d,]+))?$", re.M)
 
 
@@ -90,8 +90,8 @@ def test_toml_blocks_run_and_give_their_numbers(block):
 
     net = Network.from_spec_text(block, "README.md")
     net.analyse()
-    for h, w, a, params, macs, head, head_params, head_macs in AT.findall(block):
-        values = {"H": int(h), "W": int(w), "alpha": Fraction(a) if a else 1}
+    for given, params, macs, head, head_params, head_macs in AT.findall(block):
+        values = {"alpha": 1, **{k: Fraction(v) for k, v in (p.split("=") for p in given.split())}}
         result = net.analyse(values)
         assert (result.total["params"], result.total["macs"]) == (
             int(params.replace(",", "")), int(macs.replace(",", "")))
@@ -105,5 +105,6 @@ def test_readme_shows_each_spec_construct():
     assert len(checked) >= 7
     text = "".join(checked)
     for construct in ('"multiply"', "ceil_mode", "adaptive-avg-pool", '"take"', "channel-shuffle",
-                      "make_divisible", "D_in", '"head"', "padding = [", "groups ="):
+                      "make_divisible", "D_in", '"head"', "padding = [", "groups =",
+                      "params = { width_mult", 'repeat = "ceil('):
         assert construct in text, construct

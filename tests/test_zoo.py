@@ -229,3 +229,29 @@ def test_list_shows_every_network_with_its_source(capsys):
     data = json.loads(capsys.readouterr().out)
     assert {n["name"] for n in data["networks"]} == set(zoo_names())
     assert all(n["source"] for n in data["networks"])
+
+
+# EfficientNet's compound scaling, (width_mult, depth_mult) per torchvision's efficientnet_bN.
+EFFICIENTNET = {0: ("1.0", "1.0"), 1: ("1.0", "1.1"), 2: ("1.1", "1.2"), 3: ("1.2", "1.4"),
+                4: ("1.4", "1.8"), 5: ("1.6", "2.2"), 6: ("1.8", "2.6"), 7: ("2.0", "3.1")}
+
+
+@pytest.mark.parametrize("b", sorted(EFFICIENTNET))
+def test_efficientnet_family_b0_to_b7_from_one_spec(b):
+    """width_mult and depth_mult are the spec's parameters: B0's spec gives every member,
+    exactly as torchvision's efficientnet_bN counts it at its crop size."""
+    want = COUNTS["families"]["efficientnet"][f"efficientnet_b{b}"]
+    width, depth = EFFICIENTNET[b]
+    values = {"H": want["res"], "W": want["res"], "width_mult": Fraction(width),
+              "depth_mult": Fraction(depth)}
+    total = Network.zoo("efficientnet-b0").analyse(values).total
+    assert (total["macs"], total["params"]) == (want["macs"], want["params"])
+
+
+def test_family_parameters_from_the_command_line(capsys):
+    assert main(["net", "efficientnet-b0", "width_mult=1.1", "depth_mult=1.2", "H=288", "W=288",
+                 "--totals", "--format", "json"]) == 0
+    total = json.loads(capsys.readouterr().out)["total"]
+    assert total["macs"] == COUNTS["families"]["efficientnet"]["efficientnet_b2"]["macs"]
+    assert main(["net", "resnet-50", "depth_mult=2"]) == 2
+    assert "depth_mult" in capsys.readouterr().err

@@ -118,10 +118,12 @@ class Network:
 
     def __init__(self, layers, C=3, H=None, W=None, name: str = "network",
                  description: str = "", assume_divisible: bool = False, source: str = "",
-                 reference: str = ""):
+                 reference: str = "", parameters: dict | None = None):
         self.layers = tuple(layers)
         self.source = source  # the spec's file name, for errors that name a line
         self.reference = reference  # where the architecture is published (paper, model name)
+        #: the spec's own parameters (symbol -> default number), e.g. EfficientNet's depth_mult
+        self.parameters = dict(parameters or {})
         self.C = C
         self.H = SYMBOLS["H"] if H is None else H
         self.W = SYMBOLS["W"] if W is None else W
@@ -165,11 +167,13 @@ class Network:
         is whole (``floor(24*alpha)`` is ``24*alpha``)."""
         if not self.layers:
             raise InputError(f"{self.name}: the network has no layers")
-        subs = {}
+        own = {str(symbol): symbol for symbol in self.parameters}
+        subs = dict(self.parameters)  # the spec's parameters take their defaults unless given
         for key, value in (values or {}).items():
-            symbol = SYMBOLS[key] if isinstance(key, str) and key in NETWORK_NAMES else key
-            if not isinstance(symbol, sympy.Symbol) or str(symbol) not in NETWORK_NAMES:
-                raise InputError(f"unknown value {key!r}; a network takes {', '.join(NETWORK_NAMES)}")
+            symbol = SYMBOLS[key] if isinstance(key, str) and key in NETWORK_NAMES else own.get(key, key)
+            if not isinstance(symbol, sympy.Symbol) or str(symbol) not in (*NETWORK_NAMES, *own):
+                raise InputError(f"unknown value {key!r}; {self.name} takes "
+                                 f"{', '.join([*NETWORK_NAMES, *own])}")
             subs[symbol] = _exact(value, str(symbol))
         shape = self._input_shape(subs)
         count_rows(self.layers)

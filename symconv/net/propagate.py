@@ -210,7 +210,10 @@ class Walker:
             if isinstance(repeat, sympy.Basic) and repeat.is_Integer:
                 repeat = int(repeat)
             segment = node.name or str(index)
-            if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
+            # a count computed from the network's parameters may be 0 (a stage that a smaller
+            # depth multiplier leaves out); one written as a number is at least 1
+            least = 0 if isinstance(node.repeat, sympy.Basic) and node.repeat.free_symbols else 1
+            if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < least:
                 raise InputError(f"layer {prefix}{segment}: repeat must be a whole number >= 1, "
                                  f"not {repeat}")
             for k in range(1, repeat + 1):

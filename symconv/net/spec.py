@@ -56,11 +56,13 @@ import sympy
 from ..errors import InputError
 from ..suggest import Words
 from ..limits import MAX_DIGITS, check_int, read_text as read_regular_file
-from ..symbols import SYMBOLS, D_in, block_input
+from ..symbols import SYMBOLS, D_in, block_input, network_parameter
 from .arith import parse_arith
 from .nodes import Concat, Head, LayerSpec, Multiply, Residual, Sequence
 
-_TOP_KEYS = {"name", "description", "source", "input", "blocks", "layers"}
+_TOP_KEYS = {"name", "description", "source", "input", "params", "blocks", "layers"}
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_RESERVED = {"C", "H", "W", "alpha", "D_in"}
 _INPUT_KEYS = {"C", "H", "W", "assume_divisible"}
 _BLOCK_KINDS = ("residual", "concat", "sequence", "multiply", "head")
 _BLOCK_KEYS = {"residual": {"body", "shortcut"}, "concat": {"branches"}, "sequence": {"layers"},
@@ -227,15 +229,31 @@ class _Reader:
         layers = data.get("layers")
         if not layers:
             self.fail("layers", "the network has no layers; add [[layers]] entries")
+        self.parameters = self.network_parameters(data.get("params", {}))
         nodes = self.node_list(layers, "layers", self.names({}))
         name = data.get("name", Path(self.source).stem)
         return dict(layers=nodes, C=sizes["C"], H=sizes["H"], W=sizes["W"], name=str(name),
                     description=str(data.get("description", "")), assume_divisible=divisible,
-                    source=self.source, reference=str(data.get("source", "")))
+                    source=self.source, reference=str(data.get("source", "")),
+                    parameters=self.parameters)
 
-    @staticmethod
-    def names(params: dict) -> dict:
-        return {"alpha": SYMBOLS["alpha"], "D_in": D_in, **params}
+    def network_parameters(self, declared) -> dict:
+        """The spec's own parameters (``params = { width_mult = 1.0 }``): symbol -> default."""
+        if not isinstance(declared, dict):
+            self.fail("params", "must be a table of name = default number")
+        out = {}
+        for key, default in declared.items():
+            if not _NAME.fullmatch(key) or key in _RESERVED:
+                self.fail("params", f"{key!r} cannot be a network parameter (a name, not one of "
+                                    f"{', '.join(sorted(_RESERVED))})")
+            if isinstance(default, bool) or not isinstance(default, (int, float)) or default <= 0:
+                self.fail(f"params.{key}", f"the default must be a positive number, not {default!r}")
+            out[network_parameter(key)] = self.value(default, f"params.{key}", {})
+        return out
+
+    def names(self, params: dict) -> dict:
+        network = {str(symbol): symbol for symbol in getattr(self, "parameters", {})}
+        return {"alpha": SYMBOLS["alpha"], "D_in": D_in, **network, **params}
 
     def node_list(self, items, where: str, names: dict) -> tuple:
         if not isinstance(items, list):
@@ -275,8 +293,13 @@ class _Reader:
                 self.fail(where, f"{error}{hint}")
         self.fail(where, f"unsupported value {value!r}")
 
-    def count(self, value, where: str, names: dict) -> int:
+    def count(self, value, where: str, names: dict):
+        """A repeat count: a whole number, or an expression of the network's parameters
+        (``ceil(3 * depth_mult)``), which the walk makes a number."""
         n = self.value(value, where, names)
+        if isinstance(n, sympy.Basic) and not n.is_number and n.free_symbols and \
+                n.free_symbols <= set(getattr(self, "parameters", {})):
+            return n
         if isinstance(n, bool) or not isinstance(n, sympy.Basic) or not n.is_Integer or n < 1:
             self.fail(where, f"repeat must be a whole number >= 1, not {value!r}")
         return int(n)

@@ -40,7 +40,8 @@ def configure(parser) -> None:
     parser.add_argument("--list", action="store_true", help="list the built-in networks")
 
 
-def _values(items: list[str]) -> dict:
+def _values(items: list[str], own=()) -> dict:
+    """NAME=VALUE pairs: H, W, C, alpha, and the spec's own parameters (``own``)."""
     from ...errors import InputError
     from ...net.arith import parse_number_value
     from ...net.network import NETWORK_NAMES
@@ -51,7 +52,7 @@ def _values(items: list[str]) -> dict:
         name = name.strip()
         if not sep or not name or not value.strip():
             raise InputError(f"expected NAME=VALUE such as H=224, not {item!r}")
-        name = _network_name(name, NETWORK_NAMES)
+        name = name if name in own else _network_name(name, (*NETWORK_NAMES, *own))
         parsed = parse_number_value(value, name)
         if name in out and out[name] != parsed:
             raise InputError(f"{name} is given twice, as {name}={out[name]} and {item}; give it once")
@@ -149,7 +150,7 @@ def run(args) -> int:
     if not args.spec:
         raise InputError("give a spec file or a built-in network name (symconv net --list)")
     net = Network.resolve(args.spec)
-    values = _values(args.values)
+    values = _values(args.values, [str(p) for p in net.parameters])
     net.check_used(values)
     if args.sweep:
         print(_sweep_output(net, args.sweep, values, args.assume_divisible, args.format))
