@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-#: metavar of a positional or an option -> what it completes: a word list or "files"/"dirs".
 def _words_for(metavar: str | None, dest: str):
+    """What a positional or an option's value completes to: words, or "files"/"dirs"."""
     if metavar in ("LAYER", "A,B") or dest in ("layer", "layers"):
         from ..layers import REGISTRY
 

@@ -8,6 +8,7 @@ only when a layer is built, so declaring the options stays cheap.
 from __future__ import annotations
 
 import argparse
+import functools
 
 from ..errors import InputError
 
@@ -58,6 +59,7 @@ def _fold(name: str) -> str:
     return name.replace("{", "").replace("}", "").lower()
 
 
+@functools.lru_cache(maxsize=1)
 def _size_table() -> dict[str, str]:
     """Case-insensitive spellings of sizes (``din``, ``w_in``, ``k``), none that collide and
     no single letter but ``k`` (``M`` is MobileNet's D_in, ``m`` the depth multiplier)."""
@@ -155,6 +157,22 @@ def _conflict(name: str, first, second) -> None:
         raise InputError(f"{name} is given two values, {first} and {second}; give it once")
 
 
+def _layer_or_network(text: str) -> str:
+    """A layer's registry name; a network's name given as a layer says where it belongs."""
+    from ..layers import LAYER_NAMES, layer_name
+
+    if text in LAYER_NAMES or LAYER_NAMES.suggestion(text):
+        return layer_name(text)
+    from ..net.spec import zoo_name, zoo_names
+    from ..suggest import Words
+
+    network = zoo_name(text) or Words("network", zoo_names()).suggestion(text)
+    if network:
+        raise InputError(f"unknown layer {text!r}; it looks like a network: try 'symconv net "
+                         f"{network}' (layers: {', '.join(LAYER_NAMES)})")
+    return layer_name(text)
+
+
 def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = None,
                     skip_missing: bool = False):
     """Build the registered layer ``name`` with the command line's options and sizes.
@@ -164,10 +182,10 @@ def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = N
     (``W_out``, a depthwise layer's ``D_out``) is accepted when it agrees."""
     import dataclasses
 
-    from ..layers import layer_class, layer_name  # sympy: not at --help time
+    from ..layers import layer_class  # sympy: not at --help time
     from ..layers.options import OPTION_NAMES, option_value, parse_bool
 
-    name = layer_name(name)
+    name = _layer_or_network(name)
     cls = layer_class(name)
     fields = {f.name for f in dataclasses.fields(cls)}
     values = dict(values or {})

@@ -49,8 +49,15 @@ LAYER_ALIASES: dict[str, str] = {
                      "batch-normalisation"), "batchnorm"),
 }
 
+#: names that are a layer with an option or a size: suggested as such, not accepted.
+LAYER_HINTS: dict[str, str] = {
+    **dict.fromkeys(("dilated", "dilated-conv", "atrous", "atrous-conv"), "conv --dilation 2"),
+    **dict.fromkeys(("strided", "strided-conv"), "conv --stride 2"),
+    **dict.fromkeys(("conv1d", "conv-1d"), "conv H_F=1 H_in=1"),  # a 1-D conv, as a 2-D one
+}
+
 #: the layer names a user may type: the registry's, the aliases, in any case.
-LAYER_NAMES = Words("layer", REGISTRY, LAYER_ALIASES)
+LAYER_NAMES = Words("layer", REGISTRY, LAYER_ALIASES, LAYER_HINTS)
 
 
 def layer_name(text: str) -> str:
@@ -77,7 +84,7 @@ def layer(name: str, **sizes) -> Layer:
     return layer_class(name)(**sizes)
 
 
-__all__ = ["REGISTRY", "LAYER_ALIASES", "LAYER_NAMES", "Layer", "Quantity", "Shape", "layer",
+__all__ = ["REGISTRY", "LAYER_ALIASES", "LAYER_HINTS", "LAYER_NAMES", "Layer", "Quantity", "Shape", "layer",
            "layer_class", "layer_name", "Conv", "Grouped",
            "Depthwise", "Pointwise", "DepthwiseSeparable", "TransposedConv", "Dense",
            "MaxPool", "AvgPool", "GlobalAvgPool", "BatchNorm"]
