@@ -445,3 +445,51 @@ def test_any_single_factor_changed_makes_it_wrong(case, data):
     resolver = Resolver(notation)
     result = check_formula(changed, _layer(name, options), quantity, resolver.identify)
     assert not result.ok, (str(changed), change, result.lines())
+
+
+# --- premises people state (issue 17) ------------------------------------------------------
+@pytest.mark.parametrize("argv, code", [
+    # half padding floor(k/2): odd kernels keep the size, even ones grow it by one
+    (["W_in", "--quantity", "output-size", "--padding", "half", "K=3"], 0),
+    (["W_in", "--quantity", "output-size", "--padding", "half", "K=4"], 1),
+    (["W_in + 1", "--quantity", "output-size", "--padding", "half", "K=4"], 0),
+    # MobileNet's multipliers, as symbols or numbers
+    (["D_K^2 αM D_F^2 + αM αN D_F^2", "--notation", "mobilenet", "--layer", "dw-sep",
+      "--quantity", "macs", "--width-multiplier", "alpha"], 0),
+    (["K^2 (D_in/2)(D_out/2) W_out H_out", "--quantity", "macs", "--width-multiplier", "0.5"], 0),
+    (["K^2 D_in D_out W_out H_out", "--quantity", "macs", "--width-multiplier", "1/2"], 1),
+    (["K^2 D_in D_out ρ^2 W_out H_out", "--quantity", "macs", "--resolution-multiplier", "rho"], 0),
+    # quantities: area, ratio, effective kernel
+    (["(W_in - K + 1)^2", "--quantity", "area"], 0),
+    (["1/D_out + 1/K^2", "--layer", "dw-sep", "--quantity", "ratio"], 0),
+    (["1/g", "--layer", "grouped", "--quantity", "ratio"], 0),
+    (["d(K - 1) + 1", "--quantity", "effective-kernel", "--dilation", "d"], 0),
+    (["K + (K - 1)(d - 1)", "--quantity", "effective-kernel", "--dilation", "d"], 0),
+    # one stride, padding and output padding for both axes
+    (["floor((W_in + 2P - K)/S) + 1", "--quantity", "output-size", "--stride", "S",
+      "--padding", "P"], 0),
+    (["S(W_in - 1) - 2P + K + a", "--layer", "transposed-conv", "--quantity", "output-size",
+      "--stride", "S", "--padding", "P", "--output-padding", "a"], 0),
+])
+def test_cli_premises(capsys, argv, code):
+    assert run(capsys, *argv)[0] == code
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["1", "--layer", "dense", "--quantity", "ratio"], "--quantity ratio compares"),
+    (["1", "--layer", "dense", "--quantity", "effective-kernel"], "has no kernel"),
+    (["D_in", "--quantity", "macs", "--width-multiplier", "lots"], "--width-multiplier takes"),
+    (["D_in", "--quantity", "macs", "--width-multiplier", "0"], "--width-multiplier takes"),
+    (["in_height", "--quantity", "output-size"], "unknown symbol 'in_height'"),
+    (["1", "--layer", "dense", "--quantity", "params", "--padding", "half"], "no padding"),
+])
+def test_cli_premise_errors_are_exit_2_one_line(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and err.count("\n") == 1 and message in err
+
+
+def test_cli_json_names_the_cause(capsys):
+    code, out, _ = run(capsys, "D_out W_F H_F D_in", "--quantity", "params", "--format", "json")
+    data = json.loads(out)
+    assert code == 1 and data["cause"] == "missing-bias"
+    assert data["cause_message"] == "the bias term D_out is missing"

@@ -26,12 +26,9 @@ import sympy
 
 from ..engine import canonical, is_monomial
 from ..symbols import as_expr
+from .equality import MAX_TERMS, normalize, same, simplify, terms_bound  # noqa: F401
 from ..symbols import (D_in, D_out, H_in, H_out, P, P_H, P_W, S, S_H, S_W, W_in,
                        W_out)
-
-#: the most monomials a comparison expands to; past it a rule is skipped, not run
-MAX_TERMS = 400
-
 
 @dataclass(frozen=True)
 class Cause:
@@ -42,38 +39,6 @@ class Cause:
 
 
 Expect = Callable[[object, str], sympy.Expr]
-
-
-# --- bounded comparison --------------------------------------------------------------
-def normalize(expr: sympy.Expr) -> sympy.Expr:
-    """Floors and ceilings with their arguments in one form, so equal ones cancel."""
-    return expr.replace(lambda x: isinstance(x, (sympy.floor, sympy.ceiling)),
-                        lambda x: x.func(sympy.together(sympy.expand(x.args[0]))))
-
-
-def simplify(expr: sympy.Expr) -> sympy.Expr:
-    """:func:`canonical`, but a polynomial is only expanded (the same form, much faster)."""
-    if not expr.has(sympy.floor, sympy.ceiling) and expr.is_polynomial():
-        return sympy.expand(expr)
-    return canonical(expr)
-
-
-def _size(expr: sympy.Expr) -> int:
-    from ..formula.parse import expansion_size
-
-    return expansion_size(expr)
-
-
-def same(a, b) -> bool:
-    """Whether ``a`` and ``b`` are provably equal; False when unsure or too large to tell."""
-    if a is None or b is None:
-        return False
-    a, b = as_expr(a), as_expr(b)
-    if a.is_number and b.is_number:
-        return sympy.simplify(a - b) == 0 if a.has(sympy.floor, sympy.ceiling) else a == b
-    if _size(a) + _size(b) > MAX_TERMS:
-        return False
-    return simplify(normalize(a) - normalize(b)) == 0
 
 
 # --- the context every rule sees ---------------------------------------------------------
@@ -401,7 +366,7 @@ def _named_sizes(layer) -> dict:
 def factor_dropped(ctx: Context) -> Cause | None:
     if ctx.quantity in ("output-size", "area", "effective-kernel") or ctx.expected == 0:
         return None
-    if _size(ctx.given) + _size(ctx.expected) > MAX_TERMS:
+    if terms_bound(ctx.given) + terms_bound(ctx.expected) > MAX_TERMS:
         return None
     ratio = canonical(ctx.given / ctx.expected)
     if ratio == 1 or not is_monomial(ratio):

@@ -144,11 +144,12 @@ def _multiplier(text: str, option: str):
         return SYMBOLS["alpha"]
     if text in ("ρ", "𝜌"):
         return SYMBOLS["rho"]
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)(?:/(\d+))?", text)
-    if not match or float(match.group(1)) == 0 or match.group(2) == "0" * len(match.group(2) or "x"):
+    match = re.fullmatch(r"(\d{1,9}(?:\.\d{1,9})?)(?:/(\d{1,9}))?", text)
+    value = sympy.Rational(match.group(1)) if match else sympy.Integer(0)
+    denominator = int(match.group(2)) if match and match.group(2) else 1
+    if value == 0 or denominator == 0:
         raise InputError(f"{option} takes a symbol (alpha, rho) or a positive number, not {text!r}")
-    value = sympy.Rational(match.group(1))
-    return value / int(match.group(2)) if match.group(2) else value
+    return value / denominator
 
 
 def _substitute(given, values: dict):
