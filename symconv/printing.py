@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -95,10 +96,22 @@ def _degree(e) -> int:
     return 0 if e.is_number else 1
 
 
+def _natural(text: str) -> list:
+    """``ceiling(H/2)`` before ``ceiling(H/16)``: digits compared as numbers."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part)
+            for part in re.split(r"(\d+)", text)]
+
+
 def _term_key(term) -> tuple:
+    """Constants last, negative terms after positive ones; then the term led by the
+    earliest symbol of the course order (``W_in`` before ``d_W (W_F - 1)``), higher degree
+    first (weights before biases, ``1/D_out`` before ``1/(W_F H_F)``)."""
     coeff, rest = term.as_coeff_Mul()
-    ranks = sorted(_rank(s, TERM_ORDER) for s in rest.free_symbols)
-    return (rest.is_number, bool(coeff.is_negative), -_degree(rest), ranks, str(rest))
+    numerator = sympy.fraction(rest)[0]
+    ranks = sorted(_rank(s, TERM_ORDER) for s in numerator.free_symbols)
+    first = ranks[0] if ranks else (len(TERM_ORDER) + 1, "")
+    return (rest.is_number, bool(coeff.is_negative), first, -_degree(rest), ranks,
+            _natural(str(rest)))
 
 
 def _factor_key(factor) -> tuple:

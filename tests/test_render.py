@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from symconv.notes import render
+from symconv.notes.book import notation_style
 from symconv.errors import InputError
 
 from cli_run import run
@@ -74,15 +75,17 @@ def test_latex_environment_leaves_tex_braces_and_percent_alone(tmp_path):
 
 
 def test_a_user_template_directory_overrides_one_template_and_keeps_the_rest(tmp_path):
-    (tmp_path / "quantities.md.j2").write_text("CUSTOM {{ report.rows|length }} rows\n")
+    (tmp_path / "quantities.md.j2").write_text("CUSTOM {{ glance.rows|length }} rows\n")
     out = render.render("layer", "markdown", _conv_context(), [tmp_path])
     assert "CUSTOM 6 rows" in out and "## Worked example" in out
 
 
 def _conv_context():
     from symconv.notes.content import layer_context
+    from symconv.notes.example import Examples
 
-    return {**layer_context("conv"), "notes": ["conv"]}
+    return {**layer_context("conv", Examples(), render.Style()), "notes": ["conv"],
+            "exercises": []}
 
 
 def test_template_errors_name_the_template(tmp_path):
@@ -100,22 +103,26 @@ def test_a_missing_template_directory_is_a_usage_error(capsys, tmp_path):
     assert code == 2 and "template directory" in err and "does not exist" in err
 
 
-def test_templates_receive_only_plain_strings_and_numbers():
+def test_templates_receive_structured_values_and_print_them_with_filters(tmp_path):
+    """A custom template changes presentation without Python: it gets the expressions,
+    numbers, steps and settings themselves, and the filters to print them."""
     import sympy
 
-    def walk(value):
-        if isinstance(value, dict):
-            for v in value.values():
-                yield from walk(v)
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                yield from walk(v)
-        else:
-            yield value
-
-    values = list(walk(render.plain(_conv_context())))
-    assert values and all(isinstance(v, (str, int, float, bool, type(None))) for v in values)
-    assert not any(isinstance(v, sympy.Basic) for v in values)
+    context = _conv_context()
+    assert isinstance(context["params_expr"], sympy.Expr)
+    assert isinstance(context["example"]["numbers"]["macs"], int)
+    (tmp_path / "layer.md.j2").write_text(
+        "{{ params_expr|latex }} | {{ (example.numbers.macs / 1e6)|round(1) }} M | "
+        "{% for s in glance.settings %}{{ s.name }}={{ s.value|setting }};{% endfor %} | "
+        "{{ macs.steps[0]|step(false) }} | {{ example.rows[0].step|numbers(example.subs) }}\n")
+    out = render.render("layer", "markdown", context, [tmp_path])
+    assert out == (r"D_{out} \left(W_{F} H_{F} D_{in} + 1\right) | 98.4 M | "
+                   "stride=1;padding=valid;dilation=1;groups=1;bias=on; | "
+                   r"W_{F} H_{F} D_{in} \cdot W_{out} H_{out} \cdot D_{out} | "
+                   r"32 \cdot \left(5 \cdot 5 \cdot 8 + 1\right)" + "\n")
+    mobilenet = render.render("layer", "markdown", context, [tmp_path],
+                              notation_style("mobilenet"))
+    assert mobilenet.startswith(r"N \left(D_{K}^{2} M + 1\right)")
 
 
 def test_numeric_latex_keeps_the_computation_visible():

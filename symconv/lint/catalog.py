@@ -298,7 +298,8 @@ def _options_for(options: dict, expr) -> dict:
     out = dict(options)
     for option, letter, symbols in (("stride", "S", {"S_W", "S_H"}),
                                     ("padding", "P", {"P_W", "P_H"}),
-                                    ("dilation", "d", {"d_W", "d_H"})):
+                                    ("dilation", "d", {"d_W", "d_H"}),
+                                    ("output_padding", "a", {"a_W", "a_H"})):
         if names & symbols:
             out[option] = letter
     return out

@@ -6,9 +6,9 @@ the engine could contradict. Contexts hold sympy objects and derivations;
 :mod:`symconv.notes.render` prints them. :func:`render_notes` returns the whole set as
 ``{filename: text}``.
 
->>> ex = example(REGISTRY["conv"])
->>> ex["output"], ex["values"]["params"], ex["values"]["macs"]
-([124, 124, 32], 6432, 98406400)
+>>> size = output_size(REGISTRY["max-pool"])
+>>> size["width"], [case["width"] for case in size["cases"]][:1]
+(floor((2*P_W + W_in - d_W*(W_F - 1) - 1)/S_W) + 1, [floor((-W_F + W_in)/W_F) + 1])
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ import sympy
 from ..engine import equivalent, ratio, solve_for, substitute
 from ..errors import InputError
 from ..layers import REGISTRY, DepthwiseSeparable, layer_name
-from ..layers.summary import quantity_report
-from ..printing import math_number
 from ..shapes import effective_kernel
 from ..symbols import (
     ALIASES,
@@ -34,13 +32,16 @@ from ..symbols import (
     SYMBOLS,
     W_F,
     D_out,
-    H_out,
-    W_out,
+    a_H,
+    a_W,
+    as_expr,
     d_H,
     d_W,
 )
 from . import render
 from .derive import comparison, macs_derivation, params_derivation, ratio_derivation
+from .example import Examples, example, example_layer, example_values
+from .render import Style
 
 #: layer name -> (title, what it does, remarks). Plain sentences; ``$...$`` is inline math.
 PROSE: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -109,17 +110,6 @@ PROSE: dict[str, tuple[str, str, tuple[str, ...]]] = {
                    "preceding convolution.",)),
 }
 
-#: layer name -> the worked example's sizes and options (the course's 128x128x8, 5x5x8x32).
-BASE_SIZES = {"D_in": 8, "D_out": 32, "W_F": 5, "H_F": 5, "W_in": 128, "H_in": 128}
-EXAMPLES: dict[str, dict] = {
-    "conv": {}, "depthwise": {}, "pointwise": {}, "dw-sep": {},
-    "grouped": {"groups": 4},
-    "transposed-conv": {"W_in": 32, "H_in": 32, "stride": 2},
-    "dense": {"D_in": 512, "D_out": 10},
-    "max-pool": {"W_F": 2, "H_F": 2}, "avg-pool": {"W_F": 2, "H_F": 2},
-    "global-avg-pool": {}, "batchnorm": {},
-}
-
 #: notes a layer's note links to.
 SEE_ALSO = {
     "conv": ("grouped", "dw-sep", "transposed-conv"),
@@ -135,120 +125,65 @@ SEE_ALSO = {
     "batchnorm": ("conv",),
 }
 
+#: what a symbol means in one layer's note, where the general meaning would mislead.
+MEANING_IN = {
+    "dense": {"D_in": "input features (a flattened W x H x C map has W H C)",
+              "D_out": "output features (units)"},
+    "global-avg-pool": {"D_in": "channels"},
+    "batchnorm": {"D_in": "channels"},
+    "max-pool": {"D_in": "channels (kept)"},
+    "avg-pool": {"D_in": "channels (kept)"},
+}
+
 
 def _fields(cls) -> set[str]:
     return {f.name for f in dataclasses.fields(cls)}
 
 
-def example_layer(cls, symbolic: bool = False):
-    """The worked example's layer (numbers), or the note's layer over symbols.
-
-    The symbolic layer keeps an example option only where the default is a number
-    (the transposed example's stride 2); a symbolic default (grouped's ``g``) stays.
-    """
-    spec = {**BASE_SIZES, **EXAMPLES.get(cls.name, {})}
-    fields = _fields(cls)
-    if not symbolic:
-        return cls(**{k: v for k, v in spec.items() if k in fields})
-    default = cls()
-    options = {k: v for k, v in spec.items() if k in fields and k not in BASE_SIZES
-               and not isinstance(getattr(default, k), sympy.Symbol)}
-    return cls(**options)
+def note_layer(cls):
+    """The layer a note's formulas are about: every size a symbol, every option its default."""
+    return cls()
 
 
-def _example_values(layer, sym) -> dict:
-    """symbol -> number: the symbolic layer's symbols, read off the numeric layer's fields."""
-    values = {}
-    for f in _fields(type(layer)):
-        pairs = zip(getattr(sym, f), getattr(layer, f)) if isinstance(getattr(sym, f), tuple) \
-            else [(getattr(sym, f), getattr(layer, f))]
-        for s, v in pairs:
-            if isinstance(s, sympy.Symbol) and isinstance(v, (int, sympy.Integer)):
-                values[s] = int(v)
-    if hasattr(layer, "W_in"):
-        out = layer.output_size
-        values.update({W_out: int(out.width), H_out: int(out.height)})
-    return values
-
-
-def example(cls) -> dict:
-    """The worked example: inputs, the computation per quantity with numbers in, the values."""
-    layer, sym = example_layer(cls), example_layer(cls, symbolic=True)
-    values = _example_values(layer, sym)
-    rows, numbers = [], {}
-    for key, label, expr, derivation in (
-            ("params", "params", sym.params, params_derivation(sym)),
-            ("macs", "MACs", sym.macs, macs_derivation(sym))):
-        value = int(substitute(sympy.Integer(0) + expr, values))
-        if value != layer.quantity(key):
-            raise AssertionError(f"{cls.name}: {label} example {value} != {layer.quantity(key)}")
-        step = derivation.steps[0] if derivation else None
-        computation = (render.numeric_step_latex(step, values) if step is not None
-                       else "0")
-        rows.append({"key": key, "label": label, "computation": computation, "value": value})
-        numbers[key] = value
-    numbers["flops"] = 2 * numbers["macs"]
-    rows.append({"key": "flops", "label": "FLOPs",
-                 "computation": rf"2 \cdot {math_number(numbers['macs'])}",
-                 "value": numbers["flops"]})
-    out = [int(v) for v in layer.output_size]
-    size_rows = []
-    if hasattr(layer, "W_in"):
-        size_rows = [{"symbol": "W_{out}", "computation":
-                      render.numeric_latex(sym.output_size.width, values), "value": out[0]},
-                     {"symbol": "H_{out}", "computation":
-                      render.numeric_latex(sym.output_size.height, values), "value": out[1]}]
-    return {"inputs": "Setting: " + _inputs(layer), "rows": rows, "size_rows": size_rows, "output": out,
-            "values": numbers}
-
-
-def _inputs(layer) -> str:
-    """The example's setting in words: ``input 128 x 128 x 8, filter 5 x 5 x 8 x 32, ...``."""
-    parts = []
-    if hasattr(layer, "W_in"):
-        parts.append(f"input ${layer.W_in} \\times {layer.H_in} \\times {layer.D_in}$")
-    else:
-        parts.append(f"input vector of ${layer.D_in}$ features")
-    if hasattr(layer, "W_F"):
-        depth = layer.D_in / getattr(layer, "groups", 1)
-        if layer.name in ("conv", "grouped", "transposed-conv", "dw-sep"):
-            parts.append(f"${layer.D_out}$ filters of ${layer.W_F} \\times {layer.H_F} "
-                         f"\\times {depth}$" if layer.name != "dw-sep" else
-                         f"kernel ${layer.W_F} \\times {layer.H_F}$, ${layer.D_out}$ output "
-                         f"channels")
-        else:
-            parts.append(f"window ${layer.W_F} \\times {layer.H_F}$")
-    elif hasattr(layer, "D_out"):
-        parts.append(f"${layer.D_out}$ outputs")
-    for option in ("groups", "stride", "padding", "dilation"):
-        if hasattr(layer, option):
-            value = getattr(layer, option)
-            value = value[0] if isinstance(value, tuple) and value[0] == value[1] else value
-            if option == "groups" and value == 1:
-                continue
-            parts.append(f"{option} {value}")
-    if hasattr(layer, "bias"):
-        parts.append("bias " + ("on" if layer.bias else "off"))
-    return ", ".join(parts)
-
-
-def symbols_table(layer, *exprs) -> list[dict]:
-    """The symbols a layer's formulas use, in the course order, with meaning and spellings."""
-    used = {s.name for s in layer.free_symbols}
+def symbols_table(name: str, style: Style, *exprs) -> list[dict]:
+    """The symbols a note's formulas use (after the notation's identifications), in the
+    course order, with their meaning in this layer and the spellings symconv accepts."""
+    used = set()
     for expr in exprs:
-        used |= {s.name for s in expr.free_symbols}
-    if hasattr(layer, "W_in") and layer.name not in ("global-avg-pool", "batchnorm"):
-        used |= {"W_out", "H_out"}
+        used |= {s.name for s in style.expr(as_expr(expr)).free_symbols}
     rows = []
-    for name in MEANINGS:
-        if name in used:
-            base, _, sub = name.partition("_")
-            spellings = sorted((a for a, c in ALIASES.items() if c == name and a != name
+    for symbol_name in MEANINGS:
+        if symbol_name in used:
+            base, _, sub = symbol_name.partition("_")
+            spellings = sorted((a for a, c in ALIASES.items() if c == symbol_name
+                                and a != symbol_name and "\\" not in a
                                 and (not sub or sub in a or sub.upper() not in a)),
                                key=lambda a: (a[0] != base, len(a), a))
-            rows.append({"name": name, "latex": SYMBOLS[name], "meaning": MEANINGS[name],
-                         "aliases": ", ".join(spellings[:4])})
+            meaning = MEANING_IN.get(name, {}).get(symbol_name, MEANINGS[symbol_name])
+            rows.append({"symbol": SYMBOLS[symbol_name], "name": symbol_name,
+                         "meaning": meaning, "aliases": ", ".join(spellings[:4])})
     return rows
+
+
+def _general(cls):
+    """The layer with every option a symbol: stride S, padding P, dilation d, output padding a."""
+    fields = _fields(cls)
+    options = {}
+    for option, pair in (("stride", (S_W, S_H)), ("padding", (P_W, P_H)),
+                         ("dilation", (d_W, d_H)), ("output_padding", (a_W, a_H))):
+        if option in fields and not (cls.name == "avg-pool" and option == "dilation"):
+            options[option] = pair
+    return cls(**options), options
+
+
+_STRIDE_1 = ("stride 1, no padding", {P_W: 0, S_W: 1, d_W: 1, a_W: 0},
+             {"padding": "valid", "stride": 1})
+_STRIDE_S = ("stride $S_{W}$, no padding", {P_W: 0, d_W: 1, a_W: 0},
+             {"padding": "valid", "stride": (S_W, S_H)})
+_FULL = ("full padding, stride 1", {P_W: d_W * (W_F - 1), S_W: 1, a_W: 0},
+         {"padding": "full", "stride": 1, "dilation": (d_W, d_H)})
+_WINDOW = ("stride = window (the default), no padding", {P_W: 0, S_W: W_F, d_W: 1},
+           {"padding": "valid"})
 
 
 def output_size(cls) -> dict | None:
@@ -256,41 +191,34 @@ def output_size(cls) -> dict | None:
     fields = _fields(cls)
     if "W_in" not in fields or cls.name in ("global-avg-pool", "batchnorm"):
         return None
-    options = {}
-    if "stride" in fields:
-        options["stride"] = (S_W, S_H)
-    if "padding" in fields:
-        options["padding"] = (P_W, P_H)
-    if "dilation" in fields and cls.name != "avg-pool":
-        options["dilation"] = (d_W, d_H)
-    general = cls(**options).output_size
+    layer, options = _general(cls)
+    general = layer.output_size
+    if cls.name.endswith("-pool"):
+        wanted = (_WINDOW, _STRIDE_S)
+    elif "padding" in fields:
+        wanted = (_STRIDE_1, _STRIDE_S, _FULL)
+    else:
+        wanted = (("stride 1", {S_W: 1}, {"stride": 1}),)
     cases = []
-    pool_default = (("stride = window (the default)", {P_W: 0, S_W: W_F, d_W: 1},
-                     {"padding": "valid"}),) if cls.name.endswith("-pool") else ()
-    for label, subs, kwargs in pool_default + (
-            ("valid padding, stride 1", {P_W: 0, S_W: 1, d_W: 1},
-             {"padding": "valid", "stride": 1}),
-            ("valid padding, stride $S_{W}$", {P_W: 0, d_W: 1}, {"padding": "valid",
-                                                                  "stride": (S_W, S_H)}),
-            ("full padding, stride 1", {P_W: d_W * (W_F - 1), S_W: 1},
-             {"padding": "full", "stride": 1, "dilation": (d_W, d_H)})):
-        kwargs = {k: v for k, v in kwargs.items() if k in fields}
-        if "padding" not in kwargs or (cls.name == "avg-pool" and "dilation" in kwargs):
-            continue
-        special = cls(**kwargs).output_size.width
+    for label, subs, kwargs in wanted:
+        subs = {s: v for s, v in subs.items() if s in general.width.free_symbols}
+        special = cls(**{k: v for k, v in kwargs.items() if k in options}).output_size.width
         check = equivalent(general.width.xreplace(subs), special)
         if check.equal is not True:
             raise AssertionError(f"{cls.name}: {label}: {general.width} does not reduce to "
                                  f"{special}")
-        assumes = ", ".join(f"{sympy.latex(s)} = {sympy.latex(v)}" for s, v in subs.items())
-        cases.append({"label": label, "assumes": assumes, "width": special})
+        cases.append({"label": label, "assumes": [{"symbol": k, "value": v}
+                                                   for k, v in subs.items()],
+                      "width": special})
     if "padding" in fields and cls.name != "transposed-conv":
-        cases.append({"label": "same padding", "assumes": "",
+        cases.append({"label": "same padding (TensorFlow's rule)", "assumes": [],
                       "width": cls(**{**options, "padding": "same"}).output_size.width})
-
     span = effective_kernel(W_F, d_W) if "dilation" in options else None
+    words = {"stride": "stride $S$", "padding": "zero padding $P$ on each side",
+             "dilation": "dilation $d$", "output_padding": "output padding $a$"}
     return {"width": general.width, "height": general.height, "channels": general.channels,
-            "cases": cases, "span": span}
+            "cases": cases, "span": span, "options": [words[o] for o in options],
+            "symbols": [general.width, general.height]}
 
 
 def ratio_context(a, b, quantity: str = "macs", names=("", ""), title: str = "") -> dict:
@@ -298,11 +226,10 @@ def ratio_context(a, b, quantity: str = "macs", names=("", ""), title: str = "")
     result = ratio(a, b, quantity)
     label = {"macs": "MACs", "params": "params", "flops": "FLOPs"}[quantity]
     names = (names[0] or a.name, names[1] or b.name)
-    derivation = render.derivation_context(ratio_derivation(a, b, quantity))
-    derivation["lhs"] = render.ratio_lhs(label, *names)
+    derivation = derivation_context(ratio_derivation(a, b, quantity),
+                                    render.ratio_lhs(label, *names))
     context = {"title": title, "numerator": names[0], "denominator": names[1],
-               "quantity": label, "derivation": derivation,
-               "expr": result.expr,
+               "quantity": label, "derivation": derivation, "expr": result.expr,
                "limits": [{"symbol": s, "value": v} for s, v in result.limits],
                "kernel": None, "example": None}
     if isinstance(a, DepthwiseSeparable) and quantity != "params" and a.W_F == W_F:
@@ -311,60 +238,91 @@ def ratio_context(a, b, quantity: str = "macs", names=("", ""), title: str = "")
         bound = int(1 / floor_value) - 1  # the whole number of times cheaper it reaches
         (threshold,) = solve_for(at3, sympy.Rational(1, bound), D_out)
         table = [{"D_out": n, "ratio": substitute(at3, {D_out: n}),
-                  "factor": float(1 / substitute(at3, {D_out: n}))} for n in (16, 32, 64, 128, 256, 512)]
+                  "factor": float(1 / substitute(at3, {D_out: n}))}
+                 for n in (16, 32, 64, 128, 256, 512)]
         context["kernel"] = {"side": 3, "expr": at3, "limit": floor_value,
                              "limit_factor": int(1 / floor_value), "bound": bound,
-                             "threshold": int(threshold),
-                             "table": table}
+                             "threshold": int(threshold), "table": table}
     return context
 
 
-def layer_context(name: str) -> dict:
-    """Everything a layer note shows, as sympy objects and numbers."""
+def derivation_context(derivation, lhs: str | None = None) -> dict | None:
+    """A derivation for the templates: ``lhs`` (math), ``steps`` (each with ``terms`` and
+    ``note``; the ``step`` filter prints one) and ``final`` (an expression)."""
+    if derivation is None:
+        return None
+    return {"key": derivation.key, "lhs": lhs or render.math_text(derivation.lhs),
+            "steps": list(derivation.steps), "final": derivation.final}
+
+
+def layer_context(name: str, examples: Examples, style: Style, figures=()) -> dict:
+    """Everything a layer note shows, as expressions, numbers, steps and settings."""
     cls = REGISTRY[name]
-    layer = example_layer(cls, symbolic=True)
+    layer = note_layer(cls)
     title, what, remarks = PROSE[name]
     bias = None
     if hasattr(layer, "bias"):
-        bias = {"with": layer.replace(bias=True).params, "without": layer.replace(bias=False).params}
-    compare = comparison(layer)
+        bias = {"with": layer.replace(bias=True).params,
+                "without": layer.replace(bias=False).params}
     size = output_size(cls)
-    return {
+    glance = render.glance(layer)
+    ex = example(cls, examples)
+    compare = comparison(layer)
+    context = {
         "name": name, "title": title, "summary": cls.summary, "what": what,
         "remarks": list(remarks), "see_also": list(SEE_ALSO.get(name, ())),
-        "symbols": symbols_table(layer, *(size["width"], size["height"]) if size else ()),
-        "report": render.report_context(quantity_report(layer)),
-        "output_size": size,
-        "params": render.derivation_context(params_derivation(layer)),
-        "macs": render.derivation_context(macs_derivation(layer)),
+        "glance": glance, "output_size": size,
+        "params": derivation_context(params_derivation(layer)),
+        "macs": derivation_context(macs_derivation(layer)),
         "params_expr": layer.params, "macs_expr": layer.macs, "flops_expr": layer.flops,
         "buffers": layer.buffers if layer.buffers != 0 else None,
-        "bias": bias,
-        "example": example(cls),
+        "bias": bias, "example": ex, "figures": list(figures),
         "comparison": None if compare is None else {
             **ratio_context(layer, compare[0], "macs", (name, compare[1])),
-            "example": _example_ratio(cls, layer, compare[0])},
+            "example": _example_ratio(cls, examples, layer, compare[0])},
     }
+    shown = list(expressions({k: v for k, v in context.items() if k != "example"}))
+    context["symbols"] = symbols_table(name, style, *shown, *layer.output_size)
+    return context
 
 
-def _example_ratio(cls, sym, reference) -> dict | None:
+def expressions(value):
+    """Every expression a context shows (in dicts, lists, derivation steps and terms)."""
+    if isinstance(value, sympy.Basic):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from expressions(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from expressions(v)
+    elif hasattr(value, "terms"):  # a derivation step
+        for term in value.terms:
+            yield term.expr
+
+
+def _example_ratio(cls, examples: Examples, sym, reference) -> dict | None:
     """The comparison in numbers: the example's MACs over the reference layer's, and the
     closed-form ratio with the example's sizes put in (the two must agree)."""
-    layer = example_layer(cls)
-    numeric_reference = comparison(layer)[0]
-    closed = substitute(ratio(sym, reference, "macs").expr, _example_values(layer, sym))
+    layer = example_layer(cls, examples)
+    spec = examples.spec(cls.name)
+    numeric_reference = comparison(layer, spec.get("D_out", D_out))[0]
+    values = {**example_values(layer, example_layer(cls, examples, symbolic=True)),
+              D_out: numeric_reference.D_out}
+    closed = substitute(ratio(sym, reference, "macs").expr, values)
     if closed.free_symbols or numeric_reference.macs.free_symbols:
         return None  # the reference has sizes the example does not fix (pointwise: W_F)
     num, den = int(layer.macs), int(numeric_reference.macs)
     if closed != sympy.Rational(num, den):
         raise AssertionError(f"{cls.name}: example ratio {num}/{den} != closed form {closed}")
-    return {"numerator": num, "denominator": den, "ratio": closed, "factor": float(1 / closed)}
+    return {"numerator": num, "denominator": den, "ratio": closed, "factor": float(1 / closed),
+            "reference": numeric_reference}
 
 
 def index_context(names, title: str) -> dict:
     rows = []
     for name in names:
-        layer = example_layer(REGISTRY[name], symbolic=True)
+        layer = note_layer(REGISTRY[name])
         rows.append({"name": name, "title": PROSE[name][0], "summary": REGISTRY[name].summary,
                      "params": layer.params, "macs": layer.macs})
     conv = REGISTRY["conv"]
@@ -373,27 +331,13 @@ def index_context(names, title: str) -> dict:
     return {"title": title, "layers": rows, "output_width": general, "same_width": same}
 
 
-def select(layers: str | None) -> list[str]:
-    """The layer names of ``--layers a,b`` (all of them when not given), in catalog order;
-    any of a layer's names works (``--layers Conv2d,bn``)."""
+def select(layers) -> list[str]:
+    """The layer names of ``--layers a,b`` or a list (all of them when not given), in catalog
+    order; any of a layer's names works (``--layers Conv2d,bn``)."""
     if not layers:
         return list(REGISTRY)
-    wanted = {layer_name(w.strip()) for w in layers.split(",") if w.strip()}
+    words = layers.split(",") if isinstance(layers, str) else list(layers)
+    wanted = {layer_name(w.strip()) for w in words if w.strip()}
     if not wanted:
         raise InputError(f"--layers takes layer names, like conv,dw-sep, not {layers!r}")
     return [n for n in REGISTRY if n in wanted]
-
-
-DEFAULT_TITLE = "The cost of convolutional layers: course notes"
-
-
-def render_notes(fmt: str, names=None, template_dirs=(), title: str = DEFAULT_TITLE) -> dict:
-    """The whole set: ``{"index.md": ..., "conv.md": ...}`` (nothing written)."""
-    names = list(names or REGISTRY)
-    suffix = render.SUFFIX[fmt]
-    files = {f"index.{suffix}": render.render("index", fmt, index_context(names, title),
-                                                template_dirs)}
-    for name in names:
-        context = {**layer_context(name), "notes": names}
-        files[f"{name}.{suffix}"] = render.render("layer", fmt, context, template_dirs)
-    return files

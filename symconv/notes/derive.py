@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import sympy
 
 from ..engine import canonical, equivalent, ratio
+from ..symbols import D_out
 from ..layers import (
     Conv,
     Depthwise,
@@ -176,13 +177,17 @@ def ratio_derivation(a: Layer, b: Layer, quantity: str = "macs") -> Derivation:
     return Derivation(f"ratio-{quantity}", f"{label} ratio", tuple(steps), result.expr)
 
 
-def comparison(layer: Layer) -> tuple[Layer, str] | None:
-    """The standard convolution this layer replaces, with the same shapes (None: no comparison)."""
+def comparison(layer: Layer, d_out=D_out) -> tuple[Layer, str] | None:
+    """The standard convolution this layer is compared with (None: no comparison).
+
+    The same input, kernel and options; a depthwise layer is compared, as ``symconv ratio
+    depthwise conv`` compares it, with a convolution from ``D_in`` to ``d_out`` channels.
+    """
     if isinstance(layer, DepthwiseSeparable):
         return Conv(layer.D_in, layer.D_out, layer.W_F, layer.H_F, layer.W_in, layer.H_in,
                     layer.stride, layer.padding, layer.dilation), "conv"
     if isinstance(layer, Depthwise):
-        return Conv(layer.D_in, layer.D_out, layer.W_F, layer.H_F, layer.W_in, layer.H_in,
+        return Conv(layer.D_in, d_out, layer.W_F, layer.H_F, layer.W_in, layer.H_in,
                     layer.stride, layer.padding, layer.dilation), "conv"
     if isinstance(layer, Pointwise):
         return Conv(layer.D_in, layer.D_out, W_in=layer.W_in, H_in=layer.H_in,

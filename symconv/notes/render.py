@@ -4,16 +4,22 @@ Templates live in ``templates/`` at the repository root; the wheel ships them as
 ``symconv/templates`` and :func:`builtin_template_dir` finds either. A user's
 ``--template-dir`` is searched first, so overriding one template keeps the rest.
 
-Templates receive plain strings and numbers only: :func:`plain` turns sympy
-objects into LaTeX strings before rendering, and all printing (sympy to LaTeX,
-numbers, escaping of user text) is done by the functions registered in
-:data:`FILTERS` below, in one block.
+Templates receive structured values: sympy expressions, numbers, derivation steps,
+settings. They print them through the filters registered in :data:`FILTERS` (one
+block below): ``latex`` writes an expression the lecturer's way (in the notation the
+author chose), ``numbers`` puts a worked example's numbers into it, ``step`` writes a
+derivation step, ``num`` groups digits, ``text`` escapes user text, ``link`` links
+another note. A custom template changes presentation without any Python.
 
+The author's style (notation letters, link style) is set for one render by
+:func:`render` and read by the filters, so every template prints the same way.
 """
 
 from __future__ import annotations
 
+import contextvars
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +27,8 @@ import jinja2
 import sympy
 
 from ..errors import InputError
+from ..layers.options import OPTION_NAMES
+from ..layers.summary import quantity_report
 from ..printing import (
     escape_latex,
     escape_markdown,
@@ -30,10 +38,27 @@ from ..printing import (
     shape_latex,
     to_latex,
 )
-from ..symbols import as_expr
+from ..symbols import SYMBOLS, as_expr
 
 #: output format -> file suffix of its templates and notes.
 SUFFIX = {"markdown": "md", "latex": "tex"}
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one set of notes prints: the notation's letters and the link style."""
+
+    names: dict = field(default_factory=dict)  # symbol -> LaTeX (another author's letters)
+    identify: dict = field(default_factory=dict)  # symbol -> symbol it is taken equal to
+    links: str = "markdown"  # "markdown" ([conv](conv.md)) or "wiki" ([[conv]])
+
+    def expr(self, value):
+        """``value`` with the notation's identifications (``W_F = H_F = K``) made."""
+        return value.xreplace(self.identify) if self.identify else value
+
+
+_STYLE: contextvars.ContextVar[Style] = contextvars.ContextVar("symconv_notes_style",
+                                                               default=Style())
 
 
 # --- where the templates are ------------------------------------------------------------
@@ -58,7 +83,37 @@ def search_path(template_dirs=()) -> list[str]:
     return dirs + [str(builtin_template_dir())]
 
 
-# --- filters: the core printers, and these ---------------------------------------------
+# --- filters ---------------------------------------------------------------------------
+
+def math(value) -> str:
+    """An expression, number or shape as LaTeX, the lecturer's way, in the author's letters.
+    A string is taken to be LaTeX already."""
+    style = _STYLE.get()
+    if isinstance(value, (str, int)) or value is None:
+        return to_latex(value if value is not None else "")
+    if isinstance(value, sympy.Basic):
+        return to_latex(style.expr(value), style.names)
+    if hasattr(value, "__iter__"):  # a Shape
+        return shape_latex([style.expr(as_expr(v)) for v in value], style.names)
+    return to_latex(value)
+
+
+def numbers(value, values: dict) -> str:
+    """An expression (or a derivation step) with the worked example's numbers put in."""
+    if hasattr(value, "terms"):
+        return numeric_step_latex(value, values)
+    return numbers_latex(as_expr(value), values)
+
+
+def symbol(value) -> str:
+    """One symbol as LaTeX in the author's letters (``D_{in}``, or ``M`` for MobileNet)."""
+    return math(value)
+
+
+def symbol_name(name: str) -> str:
+    """A symbol given by its symconv name (``"W_out"``), as LaTeX in the author's letters."""
+    return math(SYMBOLS[name])
+
 
 def math_text(text) -> str:
     r"""A label inside math: ``\text{...}`` with the label escaped."""
@@ -66,32 +121,41 @@ def math_text(text) -> str:
 
 
 def decimal(value, places: int = 2) -> str:
-    """A rational shown as a decimal: ``8.0`` style, ``places`` digits after the point."""
+    """A rational shown as a decimal: ``8.00``, ``places`` digits after the point."""
     return f"{float(value):.{places}f}"
 
 
-def md_link(name) -> str:
-    """An Obsidian wiki link to another note."""
-    return f"[[{name}]]"
+def md_link(name, text=None) -> str:
+    """A link to another note: ``[conv](conv.md)``, or ``[[conv]]`` with ``--links wiki``."""
+    if _STYLE.get().links == "wiki":
+        return f"[[{name}]]" if text is None else f"[[{name}|{escape_markdown(text)}]]"
+    return f"[{escape_markdown(text if text is not None else name)}]({name}.md)"
 
 
-def tex_link(name) -> str:
-    r"""A LaTeX cross-reference to another note's section (``\ref``)."""
-    return rf"\texttt{{{escape_latex(name)}}} (Section~\ref{{layer:{name}}})"
+def tex_link(name, text=None) -> str:
+    r"""A cross-reference to another note: its name and, in the book, ``(Chapter \ref{..})``."""
+    shown = rf"\texttt{{{escape_latex(name)}}}" if text is None else escape_latex(text)
+    return rf"{shown}\noteref{{{escape_latex(name)}}}"
 
 
 def tex_label(name) -> str:
     return rf"\label{{layer:{name}}}"
 
 
+def step_filter(step, labelled: bool = True) -> str:
+    """One derivation step: its terms joined by ``\\cdot`` or ``+``, each labelled."""
+    return step_latex(step, labelled)
+
+
 #: Every filter, per output format. Templates see nothing else.
 FILTERS = {
-    "markdown": {"text": escape_markdown, "latex": to_latex, "num": number,
-                 "mathnum": math_number, "mathtext": math_text, "decimal": decimal,
-                 "link": md_link},
-    "latex": {"text": escape_latex, "latex": to_latex, "num": number,
-              "mathnum": math_number, "mathtext": math_text, "decimal": decimal,
-              "link": tex_link, "label": tex_label},
+    "markdown": {"text": escape_markdown, "latex": math, "symbol": symbol, "symbolname": symbol_name,
+                 "numbers": numbers, "step": step_filter, "num": number, "mathnum": math_number,
+                 "mathtext": math_text, "decimal": decimal, "link": md_link},
+    "latex": {"text": escape_latex, "latex": math, "symbol": symbol, "symbolname": symbol_name,
+              "numbers": numbers, "step": step_filter, "num": number, "mathnum": math_number,
+              "mathtext": math_text, "decimal": decimal, "link": tex_link,
+              "label": tex_label},
 }
 
 #: Jinja delimiters per format: LaTeX's braces and ``%`` never read as Jinja syntax.
@@ -121,29 +185,18 @@ def environment(fmt: str, template_dirs=()) -> jinja2.Environment:
     return _environment(fmt, tuple(search_path(template_dirs)))
 
 
-def plain(value):
-    """``value`` with every sympy object turned into a LaTeX string (lists, dicts, tuples too)."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, sympy.Integer):
-        return int(value)
-    if isinstance(value, sympy.Basic):
-        return to_latex(value)
-    return value
-
-
-def render(name: str, fmt: str, context: dict, template_dirs=()) -> str:
-    """Render template ``name.<suffix>.j2`` of format ``fmt`` with a plain context.
+def render(name: str, fmt: str, context: dict, template_dirs=(), style: Style | None = None) -> str:
+    """Render template ``name.<suffix>.j2`` of format ``fmt`` with ``context``, printing in
+    ``style``.
 
     A template that fails (a syntax error, an undefined name) is an :class:`InputError`
     naming the template, so a broken user template never leaves a half-written note.
     """
     env = environment(fmt, template_dirs)
     filename = f"{name}.{SUFFIX[fmt]}.j2"
+    token = _STYLE.set(style or Style())
     try:
-        text = env.get_template(filename).render(**plain(context))
+        text = env.get_template(filename).render(**context)
         return re.sub(r"\n{3,}", "\n\n", text).lstrip("\n")  # optional sections leave no gaps
     except jinja2.TemplateSyntaxError as error:
         raise InputError(f"template {error.filename or filename}, line {error.lineno}: "
@@ -152,15 +205,17 @@ def render(name: str, fmt: str, context: dict, template_dirs=()) -> str:
         raise InputError(f"template {error.name} not found in {search_path(template_dirs)}") from None
     except jinja2.UndefinedError as error:
         raise InputError(f"template {filename}: {error.message}") from None
+    finally:
+        _STYLE.reset(token)
 
 
 # --- derivations and formulas as LaTeX ------------------------------------------------
 
 def _term_latex(term, labelled: bool, parenthesize: bool) -> str:
     if term.num is not None:
-        body = rf"\frac{{{to_latex(term.num)}}}{{{to_latex(term.den)}}}"
+        body = rf"\frac{{{math(term.num)}}}{{{math(term.den)}}}"
     else:
-        body = to_latex(term.expr)
+        body = math(term.expr)
     if parenthesize:
         body = rf"\left({body}\right)"
     if labelled and term.label:
@@ -174,15 +229,6 @@ def step_latex(step, labelled: bool = True) -> str:
                          and term.expr.is_Add and len(step.terms) > 1)
              for term in step.terms]
     return (r" \cdot " if step.op == "*" else " + ").join(parts)
-
-
-def derivation_context(derivation, values: dict | None = None) -> dict | None:
-    """A derivation as plain data: ``lhs``, ``steps`` (``latex``, ``note``), ``final``."""
-    if derivation is None:
-        return None
-    return {"key": derivation.key, "lhs": math_text(derivation.lhs),
-            "steps": [{"latex": step_latex(s), "note": s.note} for s in derivation.steps],
-            "final": to_latex(derivation.final)}
 
 
 def ratio_lhs(quantity: str, numerator: str, denominator: str) -> str:
@@ -208,17 +254,51 @@ def numeric_step_latex(step, values: dict) -> str:
     return (r" \cdot " if step.op == "*" else " + ").join(parts)
 
 
-# --- show and ratio through the same templates -----------------------------------------
+# --- a layer's quantities at a glance (the notes, and show --format markdown|latex) ------
 
-def report_context(report) -> dict:
-    """A :class:`symconv.printing.Report` as plain data (title, rows of label/latex/note)."""
+#: report row key -> its name as math.
+_MATH_LABEL = {"output_size": r"W_{out} \times H_{out} \times D_{out}", "W_out": "W_{out}",
+               "H_out": "H_{out}"}
+
+
+def glance(layer) -> dict:
+    """A layer's output size, params, MACs and FLOPs as structured rows (``label``, ``symbol``
+    as math, ``value``, what it counts as ``note`` or as ``parts``), and its settings."""
+    report = quantity_report(layer)
     rows = []
     for row in report.rows:
-        value = row.value
-        if hasattr(value, "__iter__") and not isinstance(value, (str, sympy.Basic)):
-            shown = shape_latex(value)
-        else:
-            shown = to_latex(value)
-        rows.append({"key": row.key, "label": row.label, "latex": shown, "note": row.note})
+        parts = []
+        if row.key == "params" and layer.biases != 0:
+            parts = [{"label": "weights", "value": layer.weights},
+                     {"label": "biases", "value": layer.biases}]
+        rows.append({"key": row.key, "label": row.label, "symbol": _MATH_LABEL.get(row.key, ""),
+                     "value": row.value, "note": "" if parts else row.note, "parts": parts})
     title = "; ".join(line.strip() for line in report.title.splitlines() if line.strip())
-    return {"title": title, "rows": rows, "lines": list(report.lines)}
+    return {"title": title, "rows": rows, "settings": settings_of(layer)}
+
+
+def settings_of(layer) -> list[dict]:
+    """Every option of a layer with its value: ``[{"name": "stride", "value": 1}, ...]``."""
+    out = []
+    for option in OPTION_NAMES:
+        if not hasattr(layer, option):
+            continue
+        value = getattr(layer, option)
+        if option == "bias":
+            value = "on" if value else "off"
+        elif isinstance(value, tuple):
+            value = value[0] if value[0] == value[1] else value
+        out.append({"name": option.replace("_", " "), "value": value})
+    return out
+
+
+def setting_text(value) -> str:
+    """A setting's value for prose: ``2``, ``valid``, ``(2, 1)``, a symbol as math ``$W_{F}$``."""
+    if isinstance(value, tuple):
+        return "(" + ", ".join(setting_text(v) for v in value) + ")"
+    if isinstance(value, sympy.Basic) and not value.is_number:
+        return f"${math(value)}$"
+    return str(value)
+
+
+FILTERS["markdown"]["setting"] = FILTERS["latex"]["setting"] = setting_text

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from ..net.report import template_context
 from .content import ratio_context
-from .render import render, report_context
+from .render import glance, render
 
 
-def render_report(report, fmt: str, template_dirs=()) -> str:
+def render_report(layer, fmt: str, template_dirs=()) -> str:
     """``symconv show --format markdown|latex``: the ``quantities`` template."""
-    return render("quantities", fmt, {"report": report_context(report), "standalone": True},
+    return render("quantities", fmt, {"glance": glance(layer), "standalone": True},
                   template_dirs).strip("\n")
 
 

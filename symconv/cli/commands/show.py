@@ -35,7 +35,7 @@ def run(args) -> int:
     if args.format in ("markdown", "latex"):  # the notes' own template (templates/quantities.*)
         from ...notes.snippets import render_report
 
-        print(render_report(quantity_report(layer), args.format))
+        print(render_report(layer, args.format))
         return 0
     print(render(quantity_report(layer), args.format))
     return 0
