@@ -39,7 +39,8 @@ NOTATIONS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
                    "D_F": "W_out", "DF": "W_out", "D_G": "W_out", "DG": "W_out"},
                   {"W_F": "K", "H_F": "K", "H_out": "W_out"}),
     # PyTorch / paper style: C_in, C_out channels, a K x K kernel, an H x W output map.
-    "cin-cout": ({"K": "K", "H": "H_out", "W": "W_out", "k": "K"},
+    "cin-cout": ({"C_in": "D_in", "C_out": "D_out", "K": "K", "H": "H_out", "W": "W_out",
+                  "k": "K"},
                  {"W_F": "K", "H_F": "K"}),
     # The PyTorch documentation: index [0] is the height, [1] the width.
     "pytorch": ({"in_channels": "D_in", "out_channels": "D_out", "groups": "g",

@@ -67,7 +67,7 @@ def notation_style(notation: str | None, links: str = "markdown") -> Style:
     table, identify = NOTATIONS[notation]
     names = {}
     for spelling, target in table.items():
-        if target in SYMBOLS and SYMBOLS[target] not in names and spelling != target:
+        if target in SYMBOLS and SYMBOLS[target] not in names:
             names[SYMBOLS[target]] = _latex_name(spelling)
     same = {SYMBOLS[a]: SYMBOLS[b] for a, b in identify.items()}
     return Style(names=names, identify=same, links=links)

@@ -7,9 +7,11 @@ two outputs cannot disagree. No plotting library is needed.
 >>> c = Canvas(4, 2)
 >>> c.rect(0, 0, 1, 1, fill="kernel")
 >>> c.text(2, 1, "W_out = 3", math=r"W_{out} = 3")
->>> print(c.svg().splitlines()[0][:59])
-<svg xmlns="http://www.w3.org/2000/svg" width="128" height=
->>> "\\fill[symconvkernel]" in c.tikz()
+>>> c.svg().splitlines()[0][:45]
+'<svg xmlns="http://www.w3.org/2000/svg" width'
+>>> 'width="128" height="64"' in c.svg()
+True
+>>> "[fill=symconvkernel,draw=symconvgrid] (0,0) rectangle (1,1)" in c.tikz()
 True
 """
 

@@ -32,6 +32,8 @@ from ..symbols import (
     SYMBOLS,
     W_F,
     D_out,
+    H_out,
+    W_out,
     a_H,
     a_W,
     as_expr,
@@ -282,6 +284,8 @@ def layer_context(name: str, examples: Examples, style: Style, figures=()) -> di
             "example": _example_ratio(cls, examples, layer, compare[0])},
     }
     shown = list(expressions({k: v for k, v in context.items() if k != "example"}))
+    if size:  # the output-size section names W_out and H_out
+        shown += [W_out, H_out]
     context["symbols"] = symbols_table(name, style, *shown, *layer.output_size)
     return context
 

@@ -148,12 +148,15 @@ def _window(cls, examples):
     canvas.text(px + out[0] / 2, oy + out[1] + 0.8, f"output {out[0]} x {out[1]}",
                 math=rf"{out[0]} \times {out[1]}\text{{ output}}")
     what = "window" if cls.name.endswith("-pool") else "kernel"
-    canvas.text(ox, 0.7, f"{what} {k[0]} x {k[1]}, stride {s[0]}, dilation {d[0]}",
-                math=rf"\text{{{what} }}{k[0]} \times {k[1]}\text{{, stride {s[0]}, dilation "
-                     rf"{d[0]}}}", anchor="start")
-    padding = layer.padding[0] if hasattr(layer, "padding") else "valid"
-    caption = (f"The sliding window of the {what} ({k[0]} x {k[1]}, stride {s[0]}, padding "
-               f"{padding}, dilation {d[0]}, the worked example's) on a {n[0]} x {n[1]} input: "
+    canvas.text(ox, 0.7, f"{what} {k[0]} x {k[1]}, stride {s[0]}"
+                + (f", dilation {d[0]}" if hasattr(layer, "dilation") else ""),
+                math=rf"\text{{{what} }}{k[0]} \times {k[1]}\text{{, stride {s[0]}"
+                     + (f", dilation {d[0]}" if hasattr(layer, "dilation") else "") + "}",
+                anchor="start")
+    options = ", ".join(f"{o} {v[0] if isinstance(v, tuple) else v}"
+                        for o, v in _options(layer).items())
+    caption = (f"The sliding window of the {what} ({k[0]} x {k[1]}, {options}, the worked "
+               f"example's) on a {n[0]} x {n[1]} input: "
                f"the first window (solid) gives the first output value; the next one "
                f"(dashed) starts {s[0]} column{'s' if s[0] != 1 else ''} on. The output is "
                f"{out[0]} x {out[1]}, as the output-size formula gives.")

@@ -18,6 +18,7 @@ The author's style (notation letters, link style) is set for one render by
 from __future__ import annotations
 
 import contextvars
+import functools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -115,6 +116,25 @@ def symbol_name(name: str) -> str:
     return math(SYMBOLS[name])
 
 
+def prose(text) -> str:
+    """Hand-written prose whose ``$...$`` math names symbols the course's way (``D_{out}``),
+    with those symbols written in the author's letters (``N`` for MobileNet)."""
+    style = _STYLE.get()
+    if not style.names and not style.identify:
+        return text
+    table = {}
+    for symbol in SYMBOLS.values():
+        shown = math(symbol)
+        plain = sympy.latex(symbol)
+        if shown != plain:
+            table[plain] = shown
+    if not table:
+        return text
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)))
+    return re.sub(r"\$[^$]+\$", lambda m: pattern.sub(lambda t: table[t.group(0)], m.group(0)),
+                  text)
+
+
 def math_text(text) -> str:
     r"""A label inside math: ``\text{...}`` with the label escaped."""
     return r"\text{" + escape_latex(text) + "}"
@@ -150,10 +170,10 @@ def step_filter(step, labelled: bool = True) -> str:
 #: Every filter, per output format. Templates see nothing else.
 FILTERS = {
     "markdown": {"text": escape_markdown, "latex": math, "symbol": symbol, "symbolname": symbol_name,
-                 "numbers": numbers, "step": step_filter, "num": number, "mathnum": math_number,
+                 "prose": prose, "numbers": numbers, "step": step_filter, "num": number, "mathnum": math_number,
                  "mathtext": math_text, "decimal": decimal, "link": md_link},
     "latex": {"text": escape_latex, "latex": math, "symbol": symbol, "symbolname": symbol_name,
-              "numbers": numbers, "step": step_filter, "num": number, "mathnum": math_number,
+              "prose": prose, "numbers": numbers, "step": step_filter, "num": number, "mathnum": math_number,
               "mathtext": math_text, "decimal": decimal, "link": tex_link,
               "label": tex_label},
 }
@@ -166,6 +186,23 @@ DELIMITERS = {
               "comment_start_string": r"\#{", "comment_end_string": "}",
               "line_statement_prefix": "%%", "line_comment_prefix": "%#"},
 }
+
+
+def _styled(function):
+    """A filter whose output depends on the render's :class:`Style`: Jinja must not fold it
+    into a constant when it compiles a template (``{{ "index"|link }}``)."""
+    @functools.wraps(function)
+    @jinja2.pass_context
+    def filtered(_context, *args, **kwargs):
+        return function(*args, **kwargs)
+    return filtered
+
+
+for _filters in FILTERS.values():
+    for _name in ("latex", "symbol", "symbolname", "prose", "numbers", "step", "link",
+                  "setting"):
+        if _name in _filters:
+            _filters[_name] = _styled(_filters[_name])
 
 
 @lru_cache(maxsize=16)
@@ -256,9 +293,9 @@ def numeric_step_latex(step, values: dict) -> str:
 
 # --- a layer's quantities at a glance (the notes, and show --format markdown|latex) ------
 
-#: report row key -> its name as math.
-_MATH_LABEL = {"output_size": r"W_{out} \times H_{out} \times D_{out}", "W_out": "W_{out}",
-               "H_out": "H_{out}"}
+#: report row key -> its name as math (symbols, printed in the author's letters).
+_MATH_LABEL = {"output_size": (SYMBOLS["W_out"], SYMBOLS["H_out"], SYMBOLS["D_out"]),
+               "W_out": SYMBOLS["W_out"], "H_out": SYMBOLS["H_out"]}
 
 
 def glance(layer) -> dict:
@@ -271,7 +308,7 @@ def glance(layer) -> dict:
         if row.key == "params" and layer.biases != 0:
             parts = [{"label": "weights", "value": layer.weights},
                      {"label": "biases", "value": layer.biases}]
-        rows.append({"key": row.key, "label": row.label, "symbol": _MATH_LABEL.get(row.key, ""),
+        rows.append({"key": row.key, "label": row.label, "symbol": _MATH_LABEL.get(row.key),
                      "value": row.value, "note": "" if parts else row.note, "parts": parts})
     title = "; ".join(line.strip() for line in report.title.splitlines() if line.strip())
     return {"title": title, "rows": rows, "settings": settings_of(layer)}
@@ -301,4 +338,4 @@ def setting_text(value) -> str:
     return str(value)
 
 
-FILTERS["markdown"]["setting"] = FILTERS["latex"]["setting"] = setting_text
+FILTERS["markdown"]["setting"] = FILTERS["latex"]["setting"] = _styled(setting_text)
