@@ -235,7 +235,7 @@ def test_values_that_disagree_are_refused(capsys):
 
 
 def test_unknown_option_is_the_subcommands_error(capsys):
-    code, _, err = run(capsys, "notes", "--notation", "mobilenet")
+    code, _, err = run(capsys, "notes", "--colour", "blue")  # (--notation exists: issue 15)
     assert code == 2 and err.startswith("symconv notes: error: unrecognized arguments")
     assert "see 'symconv notes --help'" in err and "symconv --help" not in err
 
@@ -248,12 +248,12 @@ def test_the_check_hint_for_an_edited_note_works_as_written(capsys, tmp_path):
     with open(tmp_path / "notes" / "conv.md", "a", encoding="utf-8") as note:
         note.write("my own paragraph\n")
     code, out, err = run(capsys, "notes", "--check", "-o", folder, "--layers", "conv")
-    assert code == 1 and "1 note differs" in err and "1 notes" not in err
+    assert code == 1 and "1 file differs" in err and "1 files" not in err
     hint = err.split("regenerate with: ")[1].strip()
     assert hint.startswith("symconv notes ") and "--force" in hint
     assert run(capsys, *shlex.split(hint)[1:])[0] == 0
     code, out, _ = run(capsys, "notes", "--check", "-o", folder, "--layers", "conv")
-    assert code == 0 and "2 notes up to date" in out
+    assert code == 0 and "3 files up to date" in out  # conv.md, its figure, index.md
 
 
 # --- Python: numbers that behave like numbers ------------------------------------------

@@ -54,11 +54,10 @@ def _map_label(factor) -> str:
 
 def network_context(name: str) -> dict:
     net = Network.resolve(name)
-    closed = net.analyse()
-    poly = net.analyse(assume_divisible=True)
-    values = {"H": SIDE, "W": SIDE}
-    if alpha in closed.total["macs"].free_symbols:
-        values["alpha"] = 1
+    width = {"alpha": 1} if alpha in net.analyse().total["macs"].free_symbols else {}
+    closed = net.analyse(width)  # in H and W; channel counts at the width multiplier 1
+    poly = net.analyse(width, assume_divisible=True)
+    values = {"H": SIDE, "W": SIDE, **width}
     numeric = net.analyse(values)
     rows = [r for r in numeric.rows if r.params != 0 or r.macs != 0]
     skipped = len(numeric.rows) - len(rows)
@@ -80,7 +79,7 @@ def network_context(name: str) -> dict:
     if equivalent(sympy.Add(*[c * f.xreplace(exact) for c, f in groups]),
                   poly.total["macs"]).equal is not True:
         raise AssertionError(f"{name}: the divisible closed form does not follow")
-    return {"name": closed.name, "file": f"net-{closed.name}", "side": SIDE,
+    return {"name": closed.name, "file": f"net-{closed.name}", "side": SIDE, "net": net,
             "values": values, "rows": table, "skipped": skipped,
             "totals": {k: numeric.total[k] for k in ("params", "macs", "flops")},
             "closed": {k: closed.total[k] for k in ("params", "macs")},
@@ -95,17 +94,17 @@ def _derivation(d: Derivation) -> dict:
             "final": d.final}
 
 
-def resolution_plot(name: str, total) -> tuple[Canvas, str]:
-    """MACs against the input side (``H = W``), for several width multipliers."""
+def resolution_plot(name: str, net, alphas) -> tuple[Canvas, str]:
+    """MACs against the input side (``H = W``), for several width multipliers: each curve
+    is the closed form in ``H``, ``W`` at that multiplier, evaluated."""
     sides = list(range(96, 513, 32))
-    alphas = (0.25, 0.5, 0.75, 1.0) if alpha in total.free_symbols else (None,)
     series = []
     top = 0
     for a, colour in zip(alphas, ("line4", "line3", "line2", "line1")):
+        total = net.analyse({"alpha": a} if a else {}).total["macs"]
         points = []
         for side in sides:
-            subs = {H: side, W: side, **({alpha: sympy.Rational(str(a))} if a else {})}
-            value = float(substitute(total, subs)) / 1e6
+            value = float(substitute(total, {H: side, W: side})) / 1e6
             points.append((side, value))
             top = max(top, value)
         label = (f"alpha = {a}", rf"\alpha = {a}") if a else ("MACs", r"\text{MACs}")
@@ -136,7 +135,8 @@ def network_note(name: str, fmt: str, style, template_dirs=(), figures: bool = T
     files = {}
     context["figures"] = []
     if figures:
-        canvas, caption = resolution_plot(context["name"], context["closed"]["macs"])
+        alphas = (0.25, 0.5, 0.75, 1.0) if context["values"].get("alpha") else (None,)
+        canvas, caption = resolution_plot(context["name"], context.pop("net"), alphas)
         stem = f"{context['file']}-macs"
         if fmt == "markdown":
             files[f"{stem}.svg"] = canvas.svg(caption)
@@ -147,6 +147,7 @@ def network_note(name: str, fmt: str, style, template_dirs=(), figures: bool = T
             context["figures"].append({"file": "", "tex": f"fig-{stem}", "caption": caption,
                                        "alt": ""})
     suffix = render.SUFFIX[fmt]
+    context.pop("net", None)
     files[f"{context['file']}.{suffix}"] = render.render("network-note", fmt, context,
                                                          template_dirs, style)
     entry = {"name": context["file"], "title": f"The network {context['name']}",
