@@ -89,6 +89,7 @@ class _LatexRecord:
 
     @property
     def latex(self) -> str:
+        """The main expression as LaTeX (a string)."""
         return to_latex(self.expr)
 
 
