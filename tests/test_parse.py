@@ -337,6 +337,8 @@ def test_names_as_people_write_them(text, aliases, expected):
     ("S P d a", S * P * d * a),
     ("W_FH_FD_in", W_F * H_F * D_in),
     ("gKxK", g * K * K),
+    ("Κ^2 D_in Сout".replace("Сout", "D_out"), K**2 * D_in * D_out),  # Greek capital kappa
+    ("С_in Н_out", D_in * H_out),  # Cyrillic С and Н, as copy-paste brings them
 ])
 def test_operators_as_people_write_them(text, expected):
     assert parse(text) == expected

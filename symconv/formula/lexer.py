@@ -47,6 +47,10 @@ _UNICODE = {"×": "*", "·": "*", "⋅": "*", "∗": "*", "•": "*", "∙": "*"
             "−": "-", "–": "-", "—": "-", "‐": "-", "÷": "/", "⌊": "\\lfloor", "⌋": "\\rfloor",
             "⌈": "\\lceil", "⌉": "\\rceil", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
             "\u200b": " ", "∣": "|"}
+#: letters that look like Latin ones (Greek and Cyrillic capitals, Cyrillic lower case), as
+#: copy-paste brings them: read as the Latin letter (one character for one, columns stay)
+_CONFUSABLES = str.maketrans("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧАВСЕНКМОРТХасеорх",
+                             "ABEZHIKMNOPTYXABCEHKMOPTXaceopx")
 #: LaTeX wrappers whose argument is a name (or a number): \text{padding}, \mathrm{C}
 _WRAPPERS = {"text", "mathrm", "textrm", "mathit", "textit", "mathsf", "textsf", "mathbf",
              "textbf", "boldsymbol", "operatorname", "textnormal", "mathtt", "texttt", "bm"}
@@ -412,4 +416,4 @@ def tokenize(text: str, resolver: Resolver) -> list[Token]:
     """The tokens of ``text``, ending with an ``end`` token."""
     if "brace" in text:
         text = strip_braces(text)
-    return _Lexer(text, resolver).run()
+    return _Lexer(text.translate(_CONFUSABLES), resolver).run()
