@@ -376,8 +376,12 @@ class Walker:
         try:
             cls = layer_class(kind)
         except InputError:
-            known = ", ".join([*_layer_names(), *NETWORK_OPS])
-            raise InputError(f"unknown layer {kind!r}; known layers: {known}") from None
+            from ..suggest import did_you_mean
+
+            names = [*_layer_names(), *NETWORK_OPS]
+            hint = did_you_mean(kind, names)
+            raise InputError(f"unknown layer {kind!r}; {hint + ' ' if hint else ''}"
+                             f"known layers: {', '.join(names)}") from None
         fields = _fields(cls)
         if "K" in options:
             if "W_F" not in fields:
