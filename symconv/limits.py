@@ -25,9 +25,9 @@ import stat
 from .errors import InputError
 
 #: bytes in one file symconv reads (a note, a spec, a template).
-MAX_FILE_BYTES = 2_000_000
+MAX_FILE_BYTES = 1_000_000
 #: formulas (``$...$`` spans and labelled values) in one note.
-MAX_FORMULAS = 5_000
+MAX_FORMULAS = 2_000
 #: rows of one network, repeats and blocks unrolled.
 MAX_LAYERS = 10_000
 #: layers of one network that differ in type, options or input shape (each is derived

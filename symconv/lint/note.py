@@ -17,6 +17,7 @@ conv.md:4: ok: 28*28*16*192 = 2.4 Mil holds (read as plain arithmetic)
 from __future__ import annotations
 
 from ..errors import InputError
+from ..limits import MAX_FORMULAS, check_count, read_text
 from .catalog import catalog_claims
 from .chains import chains
 from .claim import Claim
@@ -38,7 +39,13 @@ def _finding(path: str, claim: Claim) -> Finding:
 
 def lint_text(text: str, path: str = "NOTE.md", notation: str | None = None,
               aliases: dict[str, str] | None = None) -> LintResult:
-    """Lint the text of one note."""
+    """Lint the text of one note (at most :data:`~symconv.limits.MAX_FORMULAS` formulas,
+    counted before reading as ``$...$`` spans or ``=`` signs, whichever is more)."""
+    try:
+        check_count(max(text.count("$") // 2, text.count("=")), MAX_FORMULAS,
+                    "formulas ($...$ spans or = signs) in one note")
+    except InputError as error:
+        raise InputError(f"{path}: {error}") from None
     lines = read_lines(text)
     claims: list[Claim] = []
     by_line: dict[int, list[Claim]] = {}
@@ -67,15 +74,5 @@ def lint_text(text: str, path: str = "NOTE.md", notation: str | None = None,
 def lint_file(path: str, notation: str | None = None,
               aliases: dict[str, str] | None = None) -> LintResult:
     """Lint one file; an unreadable file is an :class:`InputError`."""
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        raise InputError(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a directory; give Markdown files") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text") from None
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror}") from None
+    text = read_text(path, "Markdown file")  # a regular file within the size limit, UTF-8
     return lint_text(text, path, notation, aliases)

@@ -199,7 +199,9 @@ def scan(text: str):
     display: list[str] | None = None
     display_start = 0
     in_fence = in_front = False
-    for number, raw in enumerate(text.splitlines(), 1):
+    # lines end at \n, \r\n or \r (CommonMark, and every editor); not at \x0c, \x1c-\x1e,
+    # \x85 or U+2028, where str.splitlines() also cuts, so line numbers stay the editor's
+    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
         if _FENCE.match(raw):
             in_fence = not in_fence
             continue
