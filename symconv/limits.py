@@ -25,7 +25,7 @@ import stat
 from .errors import InputError
 
 #: bytes in one file symconv reads (a note, a spec, a template).
-MAX_FILE_BYTES = 1_000_000
+MAX_FILE_BYTES = 2_000_000
 #: formulas (``$...$`` spans and labelled values) in one note.
 MAX_FORMULAS = 2_000
 #: rows of one network, repeats and blocks unrolled.
@@ -96,7 +96,7 @@ def read_text(path, what: str = "file") -> str:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
-        raise InputError(f"no such {what}: {path}") from None
+        raise InputError(f"no such file: {path} (a {what})") from None
     except IsADirectoryError:
         raise InputError(f"{path} is a directory, not a {what}") from None
     except OSError as error:

@@ -158,11 +158,22 @@ def test_transposed_conv_equals_a_scatter_count(d_in, d_out, k, w_in, s, p, dil,
 @given(k=st.integers(1, 4), w_in=st.integers(1, 12), s=st.integers(1, 4), p=st.integers(0, 1))
 def test_pooling_output_equals_window_count(k, w_in, s, p):
     expected = pool_size(w_in, k, s, p)
-    assume(expected > 0)
+    assume(expected > 0 and p <= k // 2)  # PyTorch refuses more padding (issue 12)
     for cls in (MaxPool, AvgPool):
         layer = cls(D_in=3, W_F=k, H_F=k, W_in=w_in, H_in=w_in, stride=s, padding=p)
         assert tuple(layer.output_size) == (expected, expected, 3)
         assert layer.params == 0 and layer.macs == 0
+
+
+@pytest.mark.parametrize("cls", [MaxPool, AvgPool])
+def test_pool_padding_past_half_the_window_is_refused_like_pytorch(cls):
+    """torch.nn.MaxPool2d(2, padding=2) raises 'pad should be at most half of effective
+    kernel size'; padding 1 on a 2-wide or 3-wide window is fine."""
+    with pytest.raises(InputError, match="more than half"):
+        cls(W_F=2, H_F=2, padding=2)
+    with pytest.raises(InputError, match="more than half"):
+        cls(W_F=3, H_F=3, padding=(1, 2))
+    assert cls(W_F=3, H_F=3, W_in=8, H_in=8, padding=1, stride=1).output_size.width == 8
 
 
 def test_pool_stride_defaults_to_the_window():

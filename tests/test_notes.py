@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from symconv.errors import InputError
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
@@ -287,7 +289,7 @@ def test_a_failing_write_leaves_the_old_file_and_no_temporary(capsys, tmp_path, 
         raise OSError("disk full")
 
     monkeypatch.setattr(notefiles.os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(InputError, match="disk full"):  # one line and exit 2 (issue 12)
         notefiles.write(files, tmp_path)
     assert (tmp_path / "conv.md").read_bytes() == old
     assert sorted(p.name for p in tmp_path.iterdir()) == ["conv-window.svg", "conv.md", "index.md"]

@@ -86,6 +86,17 @@ class MaxPool(Layer):
             raise InputError(f"ceil_mode must be true or false, not {self.ceil_mode!r}")
         super().__post_init__(K)
 
+    def validate(self) -> None:
+        """PyTorch refuses padding past half the window (``padding <= kernel_size // 2``):
+        a window made of padding alone has no maximum and no mean."""
+        for k, p, d in zip((self.W_F, self.H_F), self.padding, self.dilation):
+            if p == PaddingMode.SAME:
+                continue
+            p = padding_per_side(p, k, d)
+            if p.is_number and k.is_number and p > k // 2:
+                raise InputError(f"{self.name}: padding {p} is more than half the {k}-wide "
+                                 f"window; use at most {k // 2} (PyTorch refuses it too)")
+
     @cached_property
     def output_size(self) -> Shape:
         """Output activation size, width x height x channels (sympy sizes, in values)."""
@@ -115,6 +126,7 @@ class AvgPool(MaxPool):
     summary = "average pooling over W_F x H_F windows (stride defaults to the window)"
 
     def validate(self) -> None:
+        super().validate()
         if self.dilation != (1, 1):
             raise InputError("avg-pool has no dilation; use max-pool or dilation 1")
 

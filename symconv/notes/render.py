@@ -40,6 +40,7 @@ from ..printing import (
     to_latex,
 )
 from ..symbols import SYMBOLS, as_expr
+from .sandbox import render_bounded, sandboxed_environment
 
 #: output format -> file suffix of its templates and notes.
 SUFFIX = {"markdown": "md", "latex": "tex"}
@@ -207,10 +208,7 @@ for _filters in FILTERS.values():
 
 @lru_cache(maxsize=16)
 def _environment(fmt: str, dirs: tuple[str, ...]) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(list(dirs)),
-                             undefined=jinja2.StrictUndefined, autoescape=False,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             **DELIMITERS[fmt])
+    env = sandboxed_environment(dirs, DELIMITERS[fmt])  # user templates are code: a sandbox
     env.filters.update(FILTERS[fmt])
     return env
 
@@ -231,9 +229,13 @@ def render(name: str, fmt: str, context: dict, template_dirs=(), style: Style | 
     """
     env = environment(fmt, template_dirs)
     filename = f"{name}.{SUFFIX[fmt]}.j2"
+    # A user's template may fail in any way Python can (1 // 0, a recursive macro); the
+    # built-in ones failing is a bug in symconv, left to reach main (exit 3).
+    user_errors = (ArithmeticError, LookupError, TypeError, ValueError, AttributeError,
+                   RecursionError) if template_dirs else ()
     token = _STYLE.set(style or Style())
     try:
-        text = env.get_template(filename).render(**context)
+        text = render_bounded(env.get_template(filename), context)
         return re.sub(r"\n{3,}", "\n\n", text).lstrip("\n")  # optional sections leave no gaps
     except jinja2.TemplateSyntaxError as error:
         raise InputError(f"template {error.filename or filename}, line {error.lineno}: "
@@ -242,6 +244,10 @@ def render(name: str, fmt: str, context: dict, template_dirs=(), style: Style | 
         raise InputError(f"template {error.name} not found in {search_path(template_dirs)}") from None
     except jinja2.UndefinedError as error:
         raise InputError(f"template {filename}: {error.message}") from None
+    except jinja2.TemplateError as error:  # the sandbox refused something, or the template did
+        raise InputError(f"template {filename}: {error}") from None
+    except user_errors as error:
+        raise InputError(f"template {filename}: {type(error).__name__}: {error}") from None
     finally:
         _STYLE.reset(token)
 

@@ -104,6 +104,7 @@ def generate(fmt: str, layers: str | None = None, template_dirs=(), title: str |
 
 
 def run(args) -> int:
+    from ...errors import InputError
     from ...notes import config as notes_config
     from ...notes.files import plan, write
     from ...suggest import plural
@@ -111,6 +112,8 @@ def run(args) -> int:
     where = notes_config.find(args.config)
     config = notes_config.load(where) if where else {}
     fmt = args.format
+    if args.output is not None and not args.output.strip():
+        raise InputError("-o needs a folder name (an empty one is not the current folder)")
     files = generate(fmt, book=book_from(args, config))
     directory = str(Path(args.output or config.get("output", "notes")))  # "notes/" -> "notes"
     subset = bool(args.layers or config.get("layers"))
