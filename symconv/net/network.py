@@ -165,8 +165,6 @@ class Network:
         Side heads are counted apart (``Analysis.heads``); ``heads=True`` adds them to the total.
         With ``assume_divisible`` the input is a multiple of the total stride and every width
         is whole (``floor(24*alpha)`` is ``24*alpha``)."""
-        if not self.layers:
-            raise InputError(f"{self.name}: the network has no layers")
         own = {str(symbol): symbol for symbol in self.parameters}
         subs = dict(self.parameters)  # the spec's parameters take their defaults unless given
         for key, value in (values or {}).items():
@@ -176,13 +174,10 @@ class Network:
                                  f"{', '.join([*NETWORK_NAMES, *own])}")
             subs[symbol] = _exact(value, str(symbol))
         shape = self._input_shape(subs)
-        count_rows(self.layers)
         divisible = self.assume_divisible if assume_divisible is None else assume_divisible
-        walker = Walker(subs, self.source, whole_widths=bool(divisible), include_heads=heads)
-        out, _ = walker.walk(self.layers, shape, "", (sympy.Integer(1), sympy.Integer(1)))
-        stride = tuple(sympy.Integer(math.lcm(*[int(s[axis]) for s in walker.strides
+        rows, out, strides, failed = self.walk(shape, subs, bool(divisible), heads)
+        stride = tuple(sympy.Integer(math.lcm(*[int(s[axis]) for s in strides
                                                  if s[axis].is_Integer] or [1])) for axis in (0, 1))
-        rows = walker.rows
         if divisible:
             # Propagate W = S_W w, H = S_H h (the floors of exact divisions vanish), then map back.
             there, back = {}, {}
@@ -190,16 +185,25 @@ class Network:
                 if isinstance(symbol, sympy.Symbol) and s != 1:
                     there[symbol], back[symbol] = s * symbol, symbol / s
             if there:
-                walker = Walker(subs, self.source, whole_widths=True, include_heads=heads)
                 scaled = Shape(*(there.get(v, v) for v in shape))
-                out, _ = walker.walk(self.layers, scaled, "", (sympy.Integer(1), sympy.Integer(1)))
-                rows = [_map_row(row, back) for row in walker.rows]
+                rows, out, _, failed = self.walk(scaled, subs, True, heads)
+                rows = [_map_row(row, back) for row in rows]
                 out = _map_shape(out, back)
         names = list(dict.fromkeys(row.head for row in rows if row.head is not None))
         head_totals = {name: _totals([row for row in rows if row.head == name]) for name in names}
         total = _totals([row for row in rows if heads or row.head is None])
         return Analysis(self.name, shape, out, tuple(rows), total, stride, divisible, subs,
-                        head_totals, heads, dict(walker.failed_heads))
+                        head_totals, heads, dict(failed))
+
+    def walk(self, shape: Shape, subs: dict, whole_widths: bool = False, heads: bool = False):
+        """``(rows, output shape, total strides seen, failed heads)`` for input ``shape`` and
+        values ``subs`` (a network imported from PyTorch walks its traced graph instead)."""
+        if not self.layers:
+            raise InputError(f"{self.name}: the network has no layers")
+        count_rows(self.layers)
+        walker = Walker(subs, self.source, whole_widths=whole_widths, include_heads=heads)
+        out, _ = walker.walk(self.layers, shape, "", (sympy.Integer(1), sympy.Integer(1)))
+        return walker.rows, out, walker.strides, walker.failed_heads
 
     def check_used(self, names) -> None:
         """Refuse a value the network has no place for (``C=1`` for a network whose input

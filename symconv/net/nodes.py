@@ -118,6 +118,10 @@ class Row:
     bn_buffers: sympy.Expr
     macs: sympy.Expr
     head: str | None = None
+    #: the built catalog layer, and what a counting tool sees (:class:`symconv.net.tool_ops.Op`,
+    #: set by the PyTorch import); both only for the conventions, not compared.
+    layer: object = field(default=None, compare=False, repr=False)
+    op: object = field(default=None, compare=False, repr=False)
 
     @property
     def params(self) -> sympy.Expr:

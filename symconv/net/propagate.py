@@ -348,7 +348,8 @@ class Walker:
             self.cache[key] = (built, Shape(*(tidy_size(v) for v in out)),
                                tuple(tidy_size(c) for c in counts))
         built, out, counts = self.cache[key]
-        self.rows.append(Row(label, spec.type, shape, out, *counts, self.head))
+        self.rows.append(Row(label, spec.type, shape, out, *counts, self.head,
+                             layer=built))
         if built is None:  # a network operation
             if spec.type in ("flatten", "adaptive-avg-pool", "adaptive-max-pool"):
                 return out, None

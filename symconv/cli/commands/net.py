@@ -10,8 +10,18 @@ PyTorch does; BN running statistics are reported apart. The spec format (layers,
 repeat, residual and concat blocks, named blocks with parameters) is described
 in the README, section "Your own network", and in symconv/net/spec.py.
 
+A PyTorch model: --torch MODULE:CALLABLE (the callable is called with no
+arguments and the model put in eval mode; needs 'pip install symconv[torch]').
+--convention TOOL gives that tool's count (fvcore, ptflops, thop, torchinfo,
+calflops, deepspeed, torch-flop-counter, keras) beside symconv's, and
+--compare A B puts two tools' totals side by side with their gap as a sum of
+named terms, each a formula and a number.
+
 examples:
   symconv net mobilenet-v1 --assume-divisible
+  symconv net --torch torchvision.models:resnet50 H=224 W=224
+  symconv net mobilenet-v1 H=224 W=224 --compare ptflops thop
+  symconv net resnet-50 H=224 W=224 --convention fvcore --format csv
   symconv net mobilenet-v1 H=224 W=224 alpha=0.5
   symconv net resnet-50 --sweep H=W=96..512:32
   symconv net my-net.toml --format json
@@ -19,6 +29,12 @@ examples:
 """
 
 from __future__ import annotations
+
+#: the conventions (symconv/net/conventions.py), listed here so --help needs no sympy.
+TOOLS = ("symconv", "fvcore", "ptflops", "thop", "torchinfo", "calflops", "deepspeed",
+         "torch-flop-counter", "keras")
+#: the common formats and CSV (the per-layer table).
+FORMATS = ("text", "latex", "markdown", "json", "csv")
 
 
 def configure(parser) -> None:
@@ -38,6 +54,14 @@ def configure(parser) -> None:
                         help="add the side heads (auxiliary classifiers) to the totals; "
                              "without it they are counted apart")
     parser.add_argument("--list", action="store_true", help="list the built-in networks")
+    parser.add_argument("--torch", metavar="MODULE:CALLABLE",
+                        help="a PyTorch model, e.g. torchvision.models:resnet50 (needs torch)")
+    parser.add_argument("--no-strict", dest="strict", action="store_false",
+                        help="with --torch: list the operations symconv cannot map and go on")
+    parser.add_argument("--convention", metavar="TOOL", choices=TOOLS,
+                        help="also count as TOOL does: " + ", ".join(TOOLS))
+    parser.add_argument("--compare", metavar="TOOL", nargs=2, choices=TOOLS,
+                        help="two tools' totals side by side and their gap as named terms")
 
 
 def _values(items: list[str], own=()) -> dict:
@@ -140,26 +164,100 @@ def _sweep_output(net, text: str, values: dict, divisible, fmt: str) -> str:
                                             "MACs: conv and dense, batch 1; FLOPs = 2 MACs"])
 
 
-def run(args) -> int:
+def _torch_network(args, values: dict):
+    import sys
+
     from ...errors import InputError
-    from ...net.report import render
+    from ...net.torch_import import from_torch, load_callable
+
+    model, name = load_callable(args.torch)
+    model.eval()
+    channels = values.pop("C", 3)
+    if not (channels.is_Integer if hasattr(channels, "is_Integer") else isinstance(channels, int)):
+        raise InputError(f"C must be a whole number, not {channels}")
+    net = from_torch(model, (int(channels), "H", "W"), strict=args.strict, name=name)
+    if net.unmapped:
+        print(f"symconv: not mapped (counted as 0, shape passed on): {'; '.join(net.unmapped)}",
+              file=sys.stderr)
+    return net
+
+
+def _convention_block(analysis, name: str, fmt: str):
+    from ...net.conventions import convention, total
+
+    conv = convention(name)
+    value, unit = total(analysis, name)
+    if fmt == "json":
+        from ...printing import as_json_value
+
+        return {"name": name, "total": as_json_value(value), "unit": unit, "tool": conv.version,
+                "source": conv.source, "counts": conv.summary}
+    text = f"{int(value):,}" if value.is_Integer else str(value)
+    return (f"{name} convention ({conv.version or 'symconv'}): {text} {unit}\n"
+            f"  counts: {conv.summary}\n  defined by: {conv.source}")
+
+
+def run(args) -> int:
+    import json
+
+    from ...errors import InputError
     from ...net.network import Network
+    from ...net.report import render, to_csv, to_json
 
     if args.list:
         return _list(args.format)
-    if not args.spec:
-        raise InputError("give a spec file or a built-in network name (symconv net --list)")
-    net = Network.resolve(args.spec)
-    values = _values(args.values, [str(p) for p in net.parameters])
+    items = args.values + ([args.spec] if args.torch and args.spec and "=" in args.spec else [])
+    if args.torch and args.spec and "=" not in args.spec:
+        raise InputError("give a spec or --torch MODULE:CALLABLE, not both")
+    if args.torch:
+        values = _values(items, [])
+        net = _torch_network(args, values)
+    else:
+        if not args.spec:
+            raise InputError("give a spec file or a built-in network name (symconv net --list), "
+                             "or --torch MODULE:CALLABLE")
+        net = Network.resolve(args.spec)
+        values = _values(items, [str(p) for p in net.parameters])
     net.check_used(values)
     if args.sweep:
+        if args.convention or args.compare:
+            raise InputError("--sweep takes no --convention or --compare")
         print(_sweep_output(net, args.sweep, values, args.assume_divisible, args.format))
         return 0
     analysis = net.analyse(values, args.assume_divisible, heads=args.heads)
+    if args.compare:
+        from ...net.compare import compare, render_text, to_json as compare_json
+        from ...net.report import heading
+
+        sizes = {k: v for k, v in values.items() if k not in ("H", "W")}
+        symbolic = net.analyse(sizes, args.assume_divisible) if sizes != values else None
+        result = compare(analysis, *args.compare, symbolic=symbolic)
+        if args.format == "json":
+            print(json.dumps(compare_json(result), indent=2))
+        elif args.format == "text":
+            print(render_text(result, heading(analysis)))
+        else:
+            raise InputError("--compare prints text or json")
+        return 0
+    if args.format == "csv":
+        print(to_csv(analysis, args.convention), end="")
+        return 0
+    if args.format == "json":
+        data = to_json(analysis)
+        if args.totals:
+            data.pop("layers")
+        if args.convention:
+            data["convention"] = _convention_block(analysis, args.convention, "json")
+        print(json.dumps(data, indent=2))
+        return 0
     if args.format in ("markdown", "latex"):
         from ...notes.snippets import render_network  # Jinja2: only for these formats
 
         print(render_network(analysis, args.format, table=not args.totals))
-        return 0
-    print(render(analysis, args.format, table=not args.totals))
+    else:
+        print(render(analysis, args.format, table=not args.totals))
+    if args.convention:
+        block = _convention_block(analysis, args.convention, "text")
+        prefix = "% " if args.format == "latex" else ""
+        print("\n" + "\n".join(prefix + line for line in block.splitlines()))
     return 0

@@ -11,6 +11,7 @@ examples:
   symconv show dw-sep K=3
   symconv show dw-sep --no-bias --format latex
   symconv show depthwise --depth-multiplier m
+  symconv show conv --convention ptflops
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ def configure(parser) -> None:
                         help="sizes to fix, e.g. K=3 (the rest stay symbols; 'symconv eval' "
                              "for numbers)")
     add_layer_options(parser)
+    from .net import TOOLS
+
+    parser.add_argument("--convention", metavar="TOOL", choices=TOOLS,
+                        help="also the layer's count as TOOL counts it: " + ", ".join(TOOLS))
 
 
 def run(args) -> int:
@@ -32,10 +37,24 @@ def run(args) -> int:
     from ...printing import render
 
     layer = layer_from_args(args.layer, args, parse_assignments(args.values))
+    report = quantity_report(layer)
+    if args.convention:
+        from ...net.conventions import convention, layer_count
+
+        tool = convention(args.convention)
+        count = layer_count(layer, args.convention)
+        report.add("convention", f"{args.convention} ({tool.unit})", count,
+                   f"as {tool.version or 'symconv'} counts the matching torch.nn module; "
+                   f"defined by {tool.source.split(';')[0]}")
     if args.format in ("markdown", "latex"):  # the notes' own template (templates/quantities.*)
         from ...notes.snippets import render_report
 
         print(render_report(layer, args.format))
+        if args.convention:
+            import sympy
+
+            line = rf"{args.convention} ({tool.unit}): ${sympy.latex(count)}$"
+            print("\n" + (line if args.format == "markdown" else line.replace("_", r"\_", 1)))
         return 0
-    print(render(quantity_report(layer), args.format))
+    print(render(report, args.format))
     return 0

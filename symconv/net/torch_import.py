@@ -1,0 +1,155 @@
+"""A PyTorch ``nn.Module`` as a symconv network: ``from_torch(model, input_shape=(3, "H", "W"))``.
+
+The module graph comes from ``torch.fx`` symbolic tracing; where tracing fails
+(data-dependent Python), from hooks on one forward pass on the meta device
+(:mod:`symconv.net.torch_record`). Each operation is then given its shape
+*symbolically*, with symconv's own formulas, so sizes may be the symbols ``H``
+and ``W`` and the totals come out as closed forms, like ``symconv net``.
+Parameters are counted from the module's own tensors (a shared tensor once).
+An operation that cannot be mapped is reported by its path, never counted as
+zero in silence; ``strict=False`` lists it (``network.unmapped``) and goes on,
+taking its output to have its input's shape.
+
+This is the only module that imports torch; ``pip install 'symconv[torch]'``.
+The operations it maps are listed in :mod:`symconv.net.torch_map`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sympy
+
+from ..errors import InputError
+from ..layers import Shape
+from ..symbols import SYMBOLS
+from .network import Analysis, Network
+from .torch_map import Interpreter
+
+INSTALL_HINT = "PyTorch is not installed; install it with: pip install 'symconv[torch]'"
+
+
+def import_torch():
+    """torch, or an :class:`InputError` that says how to install it."""
+    try:
+        return importlib.import_module("torch")
+    except ImportError:
+        raise InputError(INSTALL_HINT) from None
+
+
+class TorchNetwork(Network):
+    """A network read from a PyTorch module; :meth:`analyse` works as for a spec."""
+
+    def __init__(self, model, graph, input_shape: tuple, name: str, strict: bool, how: str):
+        dims = len(input_shape)
+        C = input_shape[0]
+        H, W = (input_shape[1], input_shape[2]) if dims == 3 else (sympy.Integer(1), input_shape[1])
+        super().__init__((), C=C, H=H, W=W, name=name,
+                         description=f"{type(model).__name__} from PyTorch ({how})")
+        self.model, self.graph, self.dims, self.strict, self.how = model, graph, dims, strict, how
+        from .torch_functions import METHODS, function_table
+
+        self._tables = (function_table(import_torch()), METHODS)
+        probe = self._interpret(self._input_shape({}))
+        self.unmapped = tuple(probe.unmapped)
+        self.unused_params = probe.unused_params
+
+    def __repr__(self) -> str:
+        return f"TorchNetwork({self.name!r}, {len(self.graph)} graph nodes, traced by {self.how})"
+
+    def _interpret(self, shape: Shape) -> Interpreter:
+        one = sympy.Integer(1)
+        nchw = (one, shape.channels, shape.height, shape.width) if self.dims == 3 else (
+            one, shape.channels, shape.width)
+        interp = Interpreter(self.model, *self._tables, strict=self.strict)
+        interp.run(self.graph, nchw)
+        return interp
+
+    def walk(self, shape: Shape, subs: dict, whole_widths: bool = False, heads: bool = False):
+        interp = self._interpret(shape)
+        return interp.rows, interp.output, interp.strides, {}
+
+    def analyse(self, values: dict | None = None, assume_divisible: bool | None = None,
+                heads: bool = False) -> Analysis:
+        values = dict(values or {})
+        for key in values:
+            if str(key) not in ("H", "W", "C"):
+                raise InputError(f"unknown value {key!r}; a PyTorch model takes H and W")
+        if "C" in values and sympy.Rational(str(values["C"])) != self.C:
+            raise InputError(f"{self.name} takes C = {self.C} input channels, not {values['C']}")
+        return super().analyse(values, assume_divisible, heads)
+
+
+def _size(value, what: str):
+    if isinstance(value, bool):
+        raise InputError(f"input_shape: {what} must be a whole number or one of H, W, not {value!r}")
+    if isinstance(value, int):
+        if value < 1:
+            raise InputError(f"input_shape: {what} must be at least 1, not {value}")
+        return sympy.Integer(value)
+    if isinstance(value, str) and value in ("H", "W"):
+        return SYMBOLS[value]
+    if isinstance(value, sympy.Symbol) and str(value) in ("H", "W"):
+        return SYMBOLS[str(value)]
+    raise InputError(f"input_shape: {what} must be a whole number or one of H, W, not {value!r}")
+
+
+def from_torch(model, input_shape=(3, "H", "W"), strict: bool = True, name: str | None = None,
+               trace: str = "auto") -> TorchNetwork:
+    """A :class:`TorchNetwork` from ``model``: input ``(C, H, W)`` (or ``(C, L)`` for 1-D).
+
+    Sizes may be numbers or the names ``"H"`` and ``"W"``. ``trace`` is ``"fx"``,
+    ``"hooks"`` or ``"auto"`` (fx, and hooks where fx fails).
+    """
+    torch = import_torch()
+    if not isinstance(model, torch.nn.Module):
+        raise InputError(f"from_torch needs a torch.nn.Module, not {type(model).__name__}")
+    if not isinstance(input_shape, (tuple, list)) or len(input_shape) not in (2, 3):
+        raise InputError("input_shape is (C, H, W), or (C, L) for a 1-D model, "
+                         f"not {input_shape!r}")
+    if isinstance(input_shape[0], str) or isinstance(input_shape[0], bool) \
+            or not isinstance(input_shape[0], int) or input_shape[0] < 1:
+        raise InputError(f"input_shape: C must be a whole number >= 1, not {input_shape[0]!r}")
+    names = ("H", "W") if len(input_shape) == 3 else ("L",)
+    shape = (sympy.Integer(input_shape[0]),) + tuple(
+        _size(v, n) for v, n in zip(input_shape[1:], names))
+    if trace not in ("auto", "fx", "hooks"):
+        raise InputError(f"trace is auto, fx or hooks, not {trace!r}")
+    graph, how, error = None, None, None
+    if trace in ("auto", "fx"):
+        try:
+            graph, how = list(torch.fx.symbolic_trace(model).graph.nodes), "torch.fx"
+        except Exception as exc:  # any failure of tracing user code: fall back
+            error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            if trace == "fx":
+                raise InputError(f"torch.fx cannot trace {type(model).__name__}: {error}") from None
+    if graph is None:
+        from .torch_record import record
+
+        concrete = [int(v) if v.is_Integer else 224 for v in shape]
+        graph, how = record(torch, model, concrete), "hooks on a meta-device forward"
+    return TorchNetwork(model, graph, shape, name or type(model).__name__, strict, how)
+
+
+def load_callable(path: str):
+    """``"torchvision.models:resnet50"``: import the module, call the callable with no arguments."""
+    import_torch()
+    module_name, sep, attr = path.partition(":")
+    if not sep or not module_name or not attr:
+        raise InputError(f"--torch takes MODULE:CALLABLE such as torchvision.models:resnet50, "
+                         f"not {path!r}")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise InputError(f"cannot import {module_name!r}: {error}") from None
+    target = module
+    for part in attr.split("."):
+        if not part.isidentifier() or not hasattr(target, part):
+            raise InputError(f"{module_name} has no {attr!r}")
+        target = getattr(target, part)
+    if not callable(target):
+        raise InputError(f"{path} is not callable")
+    try:
+        model = target()
+    except Exception as error:  # the user's constructor
+        raise InputError(f"{path}() failed: {type(error).__name__}: {error}") from None
+    return model, attr.split(".")[-1]

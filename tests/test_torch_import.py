@@ -1,0 +1,231 @@
+"""from_torch: torchvision and small models against a forward-hook count, torchvision's
+published metadata and the zoo specs; symbolic sizes against numeric runs at odd sizes."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import sympy
+
+from symconv.errors import InputError
+from symconv.net.network import Network
+from symconv.symbols import SYMBOLS
+from torch_models import build, need
+
+H, W = SYMBOLS["H"], SYMBOLS["W"]
+
+
+def hook_count(model, h, w):
+    """Params, conv + linear MACs and the output shape from a real forward pass (batch 1):
+    an independent count from the tensors torch computes, not from symconv's formulas."""
+    torch = need("torch")
+    nn = torch.nn
+    macs = []
+
+    def conv(m, inputs, out):
+        x = inputs[0]
+        k = math.prod(m.kernel_size)
+        if isinstance(m, (nn.ConvTranspose1d, nn.ConvTranspose2d)):
+            macs.append(math.prod(x.shape[2:]) * m.in_channels * (m.out_channels // m.groups) * k)
+        else:
+            macs.append(out.numel() * (m.in_channels // m.groups) * k)
+
+    def linear(m, inputs, out):
+        macs.append(out.numel() * m.in_features)
+
+    handles = []
+    for m in model.modules():
+        if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.ConvTranspose1d, nn.ConvTranspose2d)):
+            handles.append(m.register_forward_hook(conv))
+        elif isinstance(m, nn.Linear):
+            handles.append(m.register_forward_hook(linear))
+    with torch.no_grad():
+        out = model(torch.zeros(1, 3, h, w))
+    for handle in handles:
+        handle.remove()
+    return sum(p.numel() for p in model.parameters()), sum(macs), tuple(out.shape)
+
+
+def from_torch(model, *args, **kwargs):
+    need("torch")
+    from symconv.net.torch_import import from_torch as convert
+
+    return convert(model, *args, **kwargs)
+
+
+#: torchvision's weights metadata: num_params and _ops (GMACs of conv and linear at 224).
+TORCHVISION = {"resnet50": ("ResNet50_Weights", 25557032, 4.089),
+               "mobilenet_v2": ("MobileNet_V2_Weights", 3504872, 0.301),
+               "densenet121": ("DenseNet121_Weights", 7978856, 2.834),
+               "efficientnet_b0": ("EfficientNet_B0_Weights", 5288548, 0.386)}
+
+
+@pytest.mark.parametrize("name", sorted(TORCHVISION))
+def test_torchvision_models_match_published_metadata_and_a_hook_count(name):
+    torchvision = need("torchvision")
+    enum, params, gmacs = TORCHVISION[name]
+    meta = getattr(torchvision.models, enum).IMAGENET1K_V1.meta   # no download: class data
+    assert (meta["num_params"], meta["_ops"]) == (params, gmacs)
+    model = build(name)
+    a = from_torch(model).analyse({"H": 224, "W": 224})
+    assert a.total["params"] == params
+    assert round(int(a.total["macs"]) / 1e9, 3) == gmacs
+    assert (a.total["params"], a.total["macs"]) == hook_count(model, 224, 224)[:2]
+
+
+@pytest.mark.parametrize("name", ["resnet50", "mobilenet_v2", "densenet121", "efficientnet_b0",
+                                  "mobilenet_v1", "decoder", "grouped"])
+def test_symbolic_sizes_agree_with_numeric_runs_at_odd_sizes(name):
+    model = build(name)
+    net = from_torch(model)
+    symbolic = net.analyse()
+    assert symbolic.total["macs"].free_symbols == {H, W}
+    for h, w in ((97, 131), (225, 193), (65, 64)):
+        params, macs, shape = hook_count(model, h, w)
+        numeric = net.analyse({"H": h, "W": w})
+        assert numeric.total["macs"] == macs == symbolic.total["macs"].xreplace({H: h, W: w})
+        assert numeric.total["params"] == params == symbolic.total["params"]
+        out = numeric.output
+        assert (out.channels, out.height, out.width)[:len(shape) - 1] == shape[1:] or \
+            out.channels == shape[1]
+
+
+@pytest.mark.parametrize("zoo, name", [("resnet-50", "resnet50"), ("mobilenet-v1", "mobilenet_v1")])
+def test_from_torch_equals_the_zoo_spec(zoo, name):
+    spec = Network.zoo(zoo)
+    net = from_torch(build(name))
+    for size in (224, 193):
+        values = {"H": size, "W": size}
+        a = net.analyse(values)
+        b = spec.analyse({**values, **({"alpha": 1} if zoo == "mobilenet-v1" else {})})
+        for key in ("params", "weights", "biases", "bn_affine", "bn_buffers", "macs"):
+            assert a.total[key] == b.total[key], key
+
+
+@pytest.mark.parametrize("name", ["resnet50", "decoder", "grouped", "mobilenet_v1"])
+def test_params_from_tensors_equal_the_catalog_layers_counts(name):
+    a = from_torch(build(name)).analyse({"H": 64, "W": 64})
+    layered = [row for row in a.rows if row.layer is not None]
+    assert layered
+    for row in layered:   # weights and biases read off the tensors vs the catalog's formulas
+        assert (row.weights, row.biases) == (row.layer.weights, row.layer.biases), row.label
+
+
+def test_a_shared_module_counts_its_parameters_once_and_its_macs_twice():
+    torch = need("torch")
+
+    class Twice(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = torch.nn.Conv2d(4, 4, 3, padding=1)
+
+        def forward(self, x):
+            return self.conv(torch.nn.functional.relu(self.conv(x)))
+
+    model = Twice()
+    with pytest.raises(InputError):   # 3 input channels do not fit a 4-channel conv
+        from_torch(model)
+    a = from_torch(model, (4, 8, 8)).analyse()
+    assert a.total["params"] == 4 * 4 * 9 + 4 == sum(p.numel() for p in model.parameters())
+    assert a.total["macs"] == 2 * 4 * 4 * 9 * 64
+    assert [r.label for r in a.rows] == ["conv", "relu", "conv#2"]
+
+
+def test_assume_divisible_gives_a_polynomial():
+    a = from_torch(build("resnet50")).analyse(assume_divisible=True)
+    assert a.exact_polynomial and a.total_stride == (32, 32)
+    assert a.total["macs"].xreplace({H: 224, W: 224}) == 4089184256
+
+
+def test_conv1d_padding_modes_and_dilation():
+    torch = need("torch")
+    nn = torch.nn
+    model = nn.Sequential(nn.Conv1d(2, 8, 5, padding=2, padding_mode="reflect"),
+                          nn.Conv1d(8, 8, 3, dilation=2, groups=4, padding="same"),
+                          nn.AdaptiveAvgPool1d(1), nn.Flatten(), nn.Linear(8, 3)).eval()
+    net = from_torch(model, (2, "W"))
+    for length in (17, 40):
+        with torch.no_grad():
+            assert model(torch.zeros(1, 2, length)).shape == (1, 3)
+        macs = 8 * 2 * 5 * length + 8 * 2 * 3 * length + 8 * 3
+        assert net.analyse({"W": length}).total["macs"] == macs
+    assert net.analyse().total["macs"] == 128 * W + 24
+
+
+def test_ceil_mode_pooling_follows_pytorch():
+    torch = need("torch")
+    nn = torch.nn
+    model = nn.Sequential(nn.Conv2d(3, 4, 1), nn.MaxPool2d(3, 2, ceil_mode=True),
+                          nn.AvgPool2d(2, 2, padding=1, ceil_mode=True)).eval()
+    net = from_torch(model, (3, 20, 21))
+    for h, w in ((20, 21), (7, 8), (5, 6)):
+        with torch.no_grad():
+            want = tuple(model(torch.zeros(1, 3, h, w)).shape)
+        out = from_torch(model, (3, h, w)).analyse().output
+        assert (1, out.channels, out.height, out.width) == want
+    assert net.analyse().output.height == 6
+
+
+def test_an_unknown_module_is_named_or_listed_never_silently_zero():
+    torch = need("torch")
+
+    class Odd(torch.nn.Module):
+        def forward(self, x):
+            return x
+
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 1), torch.nn.PixelShuffle(2)).eval()
+    with pytest.raises(InputError, match=r"cannot map: 1 \(torch.nn.modules.pixelshuffle.PixelShuffle\)"):
+        from_torch(model)
+    net = from_torch(model, strict=False)
+    assert len(net.unmapped) == 1 and "PixelShuffle" in net.unmapped[0]
+    assert net.analyse({"H": 8, "W": 8}).total["macs"] == 3 * 4 * 64
+    assert from_torch(torch.nn.Sequential(Odd(), torch.nn.ReLU())).analyse().total["macs"] == 0
+
+
+def test_bad_input_shapes_are_input_errors():
+    model = build("grouped")
+    for shape in ((3,), (3, "Q", 4), ("C", 4, 4), (0, 4, 4), (3, -1, 4), (3, True, 4)):
+        with pytest.raises(InputError):
+            from_torch(model, shape)
+    with pytest.raises(InputError, match="nn.Module"):
+        from_torch(object())
+
+
+def test_where_fx_fails_a_meta_device_forward_gives_the_graph():
+    torch = need("torch")
+    nn = torch.nn
+
+    class Branchy(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 8, 3, padding=1)
+            self.pool = nn.MaxPool2d(2)
+            self.fc = nn.Linear(8, 4)
+
+        def forward(self, x):
+            x = torch.relu(self.conv(x))
+            if x.shape[-1] % 2 == 0:    # Python control flow on a size: fx cannot trace it
+                x = self.pool(x)
+            return self.fc((x + 1).mean((2, 3)))
+
+    model = Branchy().eval()
+    with pytest.raises(InputError, match="torch.fx cannot trace"):
+        from_torch(model, trace="fx")
+    for size in (32, 33):
+        net = from_torch(model, (3, size, size))
+        assert net.how == "hooks on a meta-device forward"
+        a = net.analyse()
+        assert (a.total["params"], a.total["macs"]) == hook_count(model, size, size)[:2]
+        assert [r.type for r in a.rows] == ["conv", "relu"] + ["max-pool"] * (size % 2 == 0) + [
+            "add", "mean", "dense"]
+
+
+@pytest.mark.parametrize("name", ["resnet50", "densenet121", "decoder", "grouped"])
+def test_fx_and_the_meta_device_forward_agree(name):
+    model = build(name)
+    a = from_torch(model, trace="fx").analyse({"H": 97, "W": 131})
+    b = from_torch(model, trace="hooks").analyse({"H": 97, "W": 131})
+    assert (a.total["params"], a.total["macs"]) == (b.total["params"], b.total["macs"])
+    assert [(r.type, r.output) for r in a.rows if r.type != "stochastic-depth"] == \
+        [(r.type, r.output) for r in b.rows]
