@@ -118,3 +118,14 @@ def test_zoo_specs_count_without_torch():
     bn_elements = sum(r.output.width * r.output.height * r.output.channels
                       for r in a.rows if r.type == "batchnorm")
     assert fv == a.total["macs"] + 2 * bn_elements + 2048 * 7 * 7
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("zoo, name", [("mobilenet-v1", "mobilenet_v1"), ("resnet-50", "resnet50")])
+def test_a_zoo_spec_under_a_convention_equals_the_tool_on_the_torch_model(tool, zoo, name):
+    """A spec is counted as if written with torch.nn modules; both of these models are."""
+    values = {"H": 224, "W": 224, **({"alpha": 1} if zoo == "mobilenet-v1" else {})}
+    a = Network.zoo(zoo).analyse(values)
+    got = run_tool(tool, build(name), 224, 224)
+    got = got[0] if isinstance(got, tuple) else got
+    assert conventions.total(a, tool)[0] == int(got)

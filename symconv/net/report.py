@@ -210,13 +210,14 @@ CSV_COLUMNS = ("params", "weights", "biases", "bn_affine", "bn_buffers", "macs",
 
 def to_csv(analysis: Analysis, convention: str | None = None) -> str:
     """The per-layer table as CSV (one row per layer, then a ``total`` row); with a
-    convention, a column of that tool's count. Sizes and counts may be formulas.
+    convention, a column of that tool's count. Sizes and counts may be formulas. A side
+    head's rows name their head; the total counts them only when the analysis includes heads.
 
     >>> from .network import Network, layer
     >>> print(to_csv(Network([layer("conv", D_out=2, K=1)], H=2, W=2).analyse()), end="")
-    layer,type,width,height,channels,params,weights,biases,bn_affine,bn_buffers,macs,flops
-    1,conv,2,2,2,8,6,2,0,0,24,48
-    total,,2,2,2,8,6,2,0,0,24,48
+    layer,type,head,width,height,channels,params,weights,biases,bn_affine,bn_buffers,macs,flops
+    1,conv,,2,2,2,8,6,2,0,0,24,48
+    total,,,2,2,2,8,6,2,0,0,24,48
     """
     import csv
     import io
@@ -228,14 +229,14 @@ def to_csv(analysis: Analysis, convention: str | None = None) -> str:
         extra = [per_row(analysis, convention)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["layer", "type", "width", "height", "channels", *CSV_COLUMNS,
+    writer.writerow(["layer", "type", "head", "width", "height", "channels", *CSV_COLUMNS,
                      *([convention] if convention else [])])
     for i, row in enumerate(analysis.rows):
-        writer.writerow([row.label, row.type, *map(sympy.sstr, row.output),
+        writer.writerow([row.label, row.type, row.head or "", *map(sympy.sstr, row.output),
                          *(sympy.sstr(row.value(k)) for k in CSV_COLUMNS),
                          *(sympy.sstr(col[i]) for col in extra)])
     last = analysis.output
-    writer.writerow(["total", "", *map(sympy.sstr, last),
+    writer.writerow(["total", "", "", *map(sympy.sstr, last),
                      *(sympy.sstr(analysis.total[k]) for k in CSV_COLUMNS),
                      *([sympy.sstr(total(analysis, convention)[0])] if convention else [])])
     return out.getvalue()

@@ -101,8 +101,11 @@ def op_of_row(row) -> list[Op]:
                    attrs(output_size=(1, 1)))]
     if kind == "flatten":
         return [Op("flatten", "torch", "torch.flatten", (src,), _vector(row.output))]
-    if kind == "add":
-        return [Op("add", "operator", "operator.add", (out, out), out)]
+    if kind in ("add", "mul"):   # a residual add; squeeze-and-excitation's gate
+        return [Op(kind, "operator", f"operator.{kind}", (out, out), out)]
+    if kind in ("adaptive-avg-pool", "adaptive-max-pool"):
+        target = "nn.AdaptiveAvgPool2d" if kind == "adaptive-avg-pool" else "nn.AdaptiveMaxPool2d"
+        return [Op(kind, "module", target, (src,), out, attrs(output_size=out[2:]))]
     if kind == "concat":
         return [Op("concat", "torch", "torch.cat", (src,), out)]
     if kind in ACTIVATIONS:
@@ -114,9 +117,10 @@ def _conv_op(layer, src: tuple, out: tuple) -> Op:
     from ..layers import TransposedConv
 
     transposed = isinstance(layer, TransposedConv)
-    groups = getattr(layer, "groups", None)
-    if groups is None:  # depthwise: one group per input channel
-        groups = layer.D_in
+    from ..layers import Depthwise
+
+    # depthwise: one group per input channel; pointwise: one group
+    groups = layer.D_in if isinstance(layer, Depthwise) else getattr(layer, "groups", 1)
     kernel = (getattr(layer, "H_F", sympy.Integer(1)), getattr(layer, "W_F", sympy.Integer(1)))
     stride = tuple(reversed(layer.stride))
     pads = getattr(layer, "padding", (0, 0))
@@ -129,9 +133,15 @@ def _conv_op(layer, src: tuple, out: tuple) -> Op:
                     output_padding=tuple(reversed(getattr(layer, "output_padding", (0, 0))))))
 
 
+def counted(analysis, row) -> bool:
+    """Is the row in the network's totals? (A side head's rows are, only on request.)"""
+    return getattr(row, "head", None) is None or getattr(analysis, "with_heads", False)
+
+
 def ops_of(analysis) -> list[Op]:
-    """Every Op of an analysed network, in row order."""
+    """Every Op of an analysed network that its totals count, in row order."""
     out = []
     for row in analysis.rows:
-        out.extend(op_of_row(row))
+        if counted(analysis, row):
+            out.extend(op_of_row(row))
     return out
