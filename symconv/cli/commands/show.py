@@ -54,7 +54,7 @@ def run(args) -> int:
             import sympy
 
             line = rf"{args.convention} ({tool.unit}): ${sympy.latex(count)}$"
-            print("\n" + (line if args.format == "markdown" else line.replace("_", r"\_", 1)))
+            print("\n" + line)   # tool names have no LaTeX specials
         return 0
     print(render(report, args.format))
     return 0
