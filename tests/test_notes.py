@@ -18,7 +18,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from symconv.cli.commands.notes import generate
 from symconv.layers import REGISTRY
-from symconv.notes.content import example_layer
+from symconv.notes.book import Book
+from symconv.notes.example import example_layer
 
 from cli_run import run
 
@@ -156,10 +157,19 @@ for (const [display, tex] of spans) {
 """
 
 
+#: the author's choices, rendered and compiled too: exercises, a network note, notations.
+FULL = Book(exercises=3, seed=1, net="mobilenet-v1")
+NOTATIONS = [Book(notation=n, layers=("conv", "dw-sep", "transposed-conv"))
+             for n in ("mobilenet", "cin-cout", "pytorch", "d2l", "dumoulin")]
+
+
 def test_every_markdown_math_span_renders_in_katex(markdown_notes):
-    """KaTeX itself, when a KaTeX install is named by SYMCONV_KATEX_DIR (npm install katex)."""
+    """KaTeX itself, when a KaTeX install is named by SYMCONV_KATEX_DIR (npm install katex),
+    over the default notes, a set with exercises and a network note, and every notation."""
     where = os.environ.get("SYMCONV_KATEX_DIR")
     if not where or not shutil.which("node"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must have KaTeX (see .ci/run)")
         pytest.skip("set SYMCONV_KATEX_DIR to a directory where 'npm install katex' ran")
     md = MarkdownIt("commonmark").enable("table").use(dollarmath_plugin, double_inline=True)
     spans = []
@@ -170,8 +180,12 @@ def test_every_markdown_math_span_renders_in_katex(markdown_notes):
                 spans.append((token.type.startswith("math_block"), token.content))
             walk(token.children or [])
 
-    for text in markdown_notes.values():
-        walk(md.parse(text))
+    sets = [markdown_notes] + [generate("markdown", book=b) for b in [FULL, *NOTATIONS]]
+    for files in sets:
+        for name, text in files.items():
+            if name.endswith(".md"):
+                walk(md.parse(text))
+    assert len(spans) > 1000
     import json
 
     done = subprocess.run(["node", "-e", _KATEX], input=json.dumps(spans), cwd=where,
@@ -201,6 +215,7 @@ def _pdflatex():
 def _compile(files: dict[str, str], directory: Path) -> str:
     pdflatex = _pdflatex()
     directory.mkdir(parents=True, exist_ok=True)
+    assert "index.tex" in files or (directory / "index.tex").exists()
     for name, text in files.items():
         (directory / name).write_text(text, encoding="utf-8")
     done = subprocess.run([pdflatex, "-halt-on-error", "-interaction=nonstopmode", "index.tex"],
@@ -212,6 +227,36 @@ def _compile(files: dict[str, str], directory: Path) -> str:
 
 def test_the_latex_notes_compile_with_pdflatex(latex_notes, tmp_path):
     _compile(latex_notes, tmp_path / "tex")
+
+
+def test_the_full_latex_book_has_vector_fonts_contents_and_notes_that_stand_alone(tmp_path):
+    """Exercises, a network note and every figure: pdflatex twice (for the contents), then
+    pdffonts lists no bitmap Type 3 font, the contents name every chapter, and a note, an
+    answer key and the network note each compile on their own."""
+    files = generate("latex", book=FULL)
+    where = tmp_path / "tex"
+    _compile(files, where)
+    _compile({}, where)  # the second run reads the table of contents
+    toc = (where / "index.toc").read_text()
+    for name in REGISTRY:
+        title = re.search(r"\\chapter\{(.*?)\}", files[f"{name}.tex"]).group(1)
+        assert f"{{chapter}}{{\\numberline {{" in toc and title in toc, title
+    assert "The network mobilenet-v1" in toc
+    pdffonts = shutil.which("pdffonts")
+    if pdffonts is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have pdffonts (poppler-utils, see .ci/run)")
+        pytest.skip("pdffonts is not installed (apt-get install poppler-utils)")
+    fonts = subprocess.run([pdffonts, str(where / "index.pdf")], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert fonts and not [f for f in fonts if "Type 3" in f], fonts
+    assert all(line.split()[-5] == "yes" for line in fonts)  # every font embedded
+    for single in ("conv", "answers-dw-sep", "net-mobilenet-v1"):
+        done = subprocess.run([_pdflatex(), "-halt-on-error", "-interaction=nonstopmode",
+                               f"{single}.tex"], cwd=where, capture_output=True, text=True,
+                              timeout=180)
+        assert done.returncode == 0, done.stdout[-2000:]
+        assert (where / f"{single}.pdf").stat().st_size > 10_000
 
 
 def test_a_hostile_title_compiles_and_stays_text(tmp_path):
@@ -366,3 +411,19 @@ def test_a_wheel_installed_in_a_fresh_venv_renders_notes(tmp_path):
 def _mkdir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# --- the README shows real notes --------------------------------------------------------
+
+def test_the_readme_worked_example_is_the_committed_note():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```markdown\n(.*?)```", readme, re.S)
+                 if b.startswith("Setting:"))
+    assert block in (REPO / "notes" / "conv.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_image_is_a_png_made_by_the_script_it_names():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "![The dw-sep note, first two pages](docs/dw-sep-note.png)" in readme
+    assert "python scripts/note_png.py" in readme and (REPO / "scripts/note_png.py").is_file()
+    assert (REPO / "docs/dw-sep-note.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -22,7 +22,7 @@ import random
 
 import sympy
 
-from ..engine import ratio, solve_for, substitute
+from ..engine import ratio, substitute
 from ..errors import InputError
 from ..layers import REGISTRY, Conv, DepthwiseSeparable
 from ..symbols import H_F, W_F, D_out
@@ -117,7 +117,7 @@ def _exercise(kind: str, layer, rng: random.Random) -> dict:
         return {"kind": kind, "question": f"A {name} layer: {setting}. What is the output "
                 f"size ($W_{{out}} \\times H_{{out}} \\times D_{{out}}$)?",
                 "answer": f"${out[0]} \\times {out[1]} \\times {out[2]}$", "step": None,
-                "subs": {}, "expr": None}
+                "subs": {}, "expr": None, "value": out}
     if kind in ("params", "macs"):
         answer, step, values = _checked(layer, kind)
         label = {"params": "trainable parameters", "macs": "multiply-accumulates (MACs)"}[kind]
@@ -125,7 +125,7 @@ def _exercise(kind: str, layer, rng: random.Random) -> dict:
                 f"does it have?" if kind == "params" else
                 f"A {name} layer: {setting}. How many {label} does one input (batch 1) "
                 f"cost?", "answer": f"{answer:,}", "step": step, "subs": values,
-                "expr": None}
+                "expr": None, "value": answer}
     if kind == "error":
         answer, step, values = _checked(layer, "params" if layer.biases != 0 else "macs")
         if layer.biases != 0:
@@ -141,13 +141,14 @@ def _exercise(kind: str, layer, rng: random.Random) -> dict:
         return {"kind": kind, "question": f"A student computes the {what} of a {name} "
                 f"layer ({setting}) as {wrong:,}. Find the error.",
                 "answer": f"{answer:,}: {slip} ({wrong:,} is off by {abs(answer - wrong):,})",
-                "step": step, "subs": values, "expr": None}
+                "step": step, "subs": values, "expr": None, "value": answer, "wrong": wrong}
     if kind == "cheaper":
         k = int(layer.W_F)
         closed = substitute(ratio(DepthwiseSeparable(), Conv()).expr, {W_F: k, H_F: k})
         best = k * k  # the limit 1/(K^2): never quite reached
         factor = rng.choice([f for f in range(2, best) if f >= best // 2] or [2])
-        (threshold,) = solve_for(closed, sympy.Rational(1, factor), D_out)
+        x = sympy.Symbol("x", positive=True)  # D_out over the reals: where the ratio is 1/factor
+        (threshold,) = sympy.solve(closed.xreplace({D_out: x}) - sympy.Rational(1, factor), x)
         first = math.ceil(threshold)
         if not (substitute(closed, {D_out: first}) <= sympy.Rational(1, factor)
                 < substitute(closed, {D_out: max(first - 1, 1)}) or first == 1):
@@ -157,7 +158,7 @@ def _exercise(kind: str, layer, rng: random.Random) -> dict:
                 f"the MACs of a standard convolution with the same shapes?",
                 "answer": f"$D_{{out}} \\geq {first}$ (the ratio $1/D_{{out}} + 1/{k * k}$ is "
                 f"$1/{factor}$ at $D_{{out}} = {sympy.latex(threshold)}$)",
-                "step": None, "subs": {}, "expr": closed}
+                "step": None, "subs": {}, "expr": closed, "value": first, "factor": factor}
     raise ValueError(kind)
 
 
@@ -174,6 +175,8 @@ def exercises_for(name: str, count: int, seed: int = 0) -> list[dict]:
         layer = _draw(cls, rng)
         if kind in ("macs", "error") and layer.macs == 0 and layer.params == 0:
             kind = "size"
-        out.append(_exercise(kind, layer, rng))
+        exercise = _exercise(kind, layer, rng)
+        exercise["layer"] = layer
+        out.append(exercise)
     return out
 
