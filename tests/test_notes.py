@@ -427,3 +427,16 @@ def test_the_readme_image_is_a_png_made_by_the_script_it_names():
     assert "![The dw-sep note, first two pages](docs/dw-sep-note.png)" in readme
     assert "python scripts/note_png.py" in readme and (REPO / "scripts/note_png.py").is_file()
     assert (REPO / "docs/dw-sep-note.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_readme_notes_toml_runs(capsys, tmp_path, monkeypatch):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```toml notes.toml\n(.*?)```", readme, re.S)
+    (tmp_path / "notes.toml").write_text(block)
+    (tmp_path / "my-templates").mkdir()
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "notes", "-o", "out")
+    assert code == 0, err
+    names = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"dw-sep.md", "answers-dw-sep.md", "net-mobilenet-v1.md"} <= names
+    assert "dense.md" not in names and "[[dw-sep]]" in (tmp_path / "out" / "conv.md").read_text()
