@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "symconv"
 
 #: folder or top-level module -> rank. An arrow may point only down (or within a folder).
 RANKS = {
-    "errors": 0, "version": 0, "suggest": 0.5,  # suggest: pure Python, imports errors only
+    "errors": 0, "version": 0, "memo": 0, "suggest": 0.5,  # suggest: pure Python, imports errors only
     "limits": 0.5,  # the input limits: every layer may check them
     "symbols": 1,
     "shapes": 2, "printing": 2,

@@ -35,6 +35,7 @@ import math
 import sympy
 
 from ..errors import InputError
+from ..memo import remember
 from .lexer import OPEN_BRACKETS, Token, syntax_error, tokenize
 from .notation import NOTATIONS, Resolver, parse_aliases
 
@@ -277,6 +278,14 @@ def expansion_size(expr: sympy.Expr) -> int:
     return 1
 
 
+def _parse_key(text, notation=None, aliases=None, resolver=None):
+    """What a parse depends on: the text and the resolver's spellings (or what builds it)."""
+    if resolver is None:
+        return (text, notation, tuple(sorted((aliases or {}).items())))
+    return (text, resolver.notation, tuple(sorted(resolver.extra.items())))
+
+
+@remember(_parse_key)  # a note repeats its formulas: each text is parsed once
 def parse(text: str, notation: str | None = None, aliases: dict[str, str] | None = None,
           resolver: Resolver | None = None) -> sympy.Expr:
     """Parse one formula (plain text or LaTeX, with or without ``$...$``) into sympy.

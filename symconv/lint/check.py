@@ -29,6 +29,7 @@ import sympy
 from ..engine import as_expr, assignments, canonical, counterexample, is_monomial
 from ..errors import InputError
 from ..limits import factorable
+from ..memo import remember
 from ..printing import as_json_value
 from ..symbols import SYMBOLS, D_in, D_out, H_in, H_out, W_in, W_out
 from .diagnose import diagnose
@@ -198,6 +199,14 @@ def compare(given: sympy.Expr, expected: sympy.Expr, what: str = "",
                        condition, never, extra, assumptions)
 
 
+def _check_key(given, layer, quantity, identify=None, multipliers=None):
+    """What a check depends on: the formula, the layer (a frozen dataclass: equal layers hash
+    alike), the quantity, the notation's identifications and the diagnosis rules in force."""
+    return (given, layer, quantity, tuple(sorted((identify or {}).items())),
+            tuple(sorted((multipliers or {}).items())), tuple(diagnose.__globals__["RULES"]))
+
+
+@remember(_check_key)  # a note repeats its formulas: each is proven once per layer
 def check_formula(given: sympy.Expr, layer, quantity: str,
                   identify: dict[str, str] | None = None,
                   multipliers: dict[str, sympy.Expr] | None = None) -> CheckResult:
