@@ -17,7 +17,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "symconv"
 
 #: folder or top-level module -> rank. An arrow may point only down (or within a folder).
 RANKS = {
-    "errors": 0, "version": 0, "memo": 0, "suggest": 0.5,  # suggest: pure Python, imports errors only
+    "errors": 0, "version": 0, "suggest": 0.5,  # suggest: pure Python, imports errors only
+    "memo": 0.5,  # remembering pure answers (and the InputError they raised)
     "limits": 0.5,  # the input limits: every layer may check them
     "symbols": 1,
     "shapes": 2, "printing": 2,
