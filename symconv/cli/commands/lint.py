@@ -22,7 +22,11 @@ from ..options import add_notation_options
 
 
 def configure(parser) -> None:
-    parser.add_argument("notes", metavar="NOTE.md", nargs="+", help="Markdown files to check")
+    parser.add_argument("notes", metavar="NOTE.md", nargs="+",
+                        help="Markdown files to check; a folder means its *.md files")
+    parser.add_argument("--jobs", type=int, metavar="N", default=None,
+                        help="lint the files in N processes (default: one per core; 1: in this "
+                             "process); the report is the same either way")
     add_notation_options(parser)
     parser.add_argument("--quiet", action="store_true",
                         help="report what is wrong only, not the notes")
@@ -36,12 +40,59 @@ def run(args) -> int:
     from ...formula.parse import parse_aliases
 
     aliases = parse_aliases(args.alias)
-    results = [lint_file(path, args.notation, aliases) for path in args.notes]
+    files = note_files(args.notes)
+    results = lint_files(lint_file, files, args.notation, aliases, args.jobs)
     shown = ("ok", "wrong", "note") if args.format == "json" or args.show_ok else ("wrong", "note")
     findings = [f for r in results for f in r.claims
                 if f.kind in shown and not (args.quiet and f.kind == "note")]
     checked = sum(r.checked for r in results)
     wrong = sum(r.wrong for r in results)
     notes = sum(r.notes for r in results)
-    print(report(findings, list(args.notes), checked, wrong, notes, args.format))
+    print(report(findings, files, checked, wrong, notes, args.format))
     return 1 if wrong else 0
+
+
+def note_files(paths: list[str]) -> list[str]:
+    """The notes to lint: each file as given; a folder gives the ``*.md`` files in it and its
+    subfolders, sorted (hidden folders and symbolic links are not followed)."""
+    import os
+
+    from ...errors import InputError
+
+    files = []
+    for path in paths:
+        if not os.path.isdir(path):
+            files.append(path)
+            continue
+        found = []
+        for root, folders, names in os.walk(path):
+            folders[:] = sorted(f for f in folders if not f.startswith("."))
+            found += [os.path.join(root, n) for n in sorted(names)
+                      if n.endswith(".md") and not os.path.islink(os.path.join(root, n))]
+        if not found:
+            raise InputError(f"{path} is a directory with no Markdown notes (*.md) in it")
+        files += found
+    return files
+
+
+def lint_files(lint_file, files: list[str], notation, aliases, jobs: int | None) -> list:
+    """``lint_file`` on every file, in order; several files run in a pool of processes, one
+    per core, each linting whole files (a note is the unit: its claims refer to each other).
+
+    The results come back in the files' order and an unreadable file raises the same
+    error as it would alone, so the report is the one a single process writes.
+    """
+    import itertools
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    if jobs is None:
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    jobs = min(jobs or 1, len(files))
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [lint_file(path, notation, aliases) for path in files]
+    # fork: the workers start with everything this process has imported (sympy included)
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(lint_file, files, itertools.repeat(notation),
+                             itertools.repeat(aliases)))
