@@ -45,6 +45,12 @@ SLIPS = [
      "rounding_missing"),
     ("2 D_in D_out W_F H_F (W_in / S_W) (H_in / S_H)", Conv(stride=S, padding="same"),
      "flops", "missing-ceil", "rounding_missing"),
+    ("ceil((W_in - W_F)/S_W) + 1", Conv(stride=S), "output-size", "ceil-for-floor",
+     "rounding_missing"),
+    ("floor((W_in - W_F)/S_W) - 1", Conv(stride=S), "output-size", "constant-off",
+     "constant_off"),
+    ("(D_out W_F H_F D_in + D_out) W_out H_out", Conv(), "flops", "macs-as-flops",
+     "bias_adds_counted"),
     ("floor((W_in + P_W - W_F)/S_W) + 1", Conv(stride=S, padding=P), "output-size",
      "padding-misplaced", "output_size_slips"),
     ("(W_in - 1) S_W + 2 P_W + W_F", TransposedConv(stride=S, padding=P), "output-size",
@@ -90,6 +96,8 @@ def test_every_rule_is_exercised():
     ("D_out (W_F H_F D_in + 1)", Conv(), "params"),
     ("floor((W_in - W_F)/S_W) + 1", Conv(stride=S), "output-size"),
     ("W_F H_F D_in W_in H_in D_out", TransposedConv(stride=S), "macs"),
+    # ceil((n + 1)/s) = floor(n/s) + 1 for whole n: proven, not sampled
+    ("ceil((W_in - W_F + 1)/S_W)", Conv(stride=S), "output-size"),
 ])
 def test_a_right_formula_has_no_cause(text, layer, quantity):
     result = _check(text, layer, quantity)

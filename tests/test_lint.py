@@ -112,9 +112,9 @@ def test_output_size_messages():
     messages = [f.message for f in result.findings]
     assert messages[0].startswith("W_out = 1 + (2*P_W - W_F + W_in)/S_W, expected "
                                   "floor((2*P_W - W_F + W_in)/S_W) + 1 (the floor is missing")
-    assert messages[1] == ("W_out = -W_F + W_in, expected -W_F + W_in + 1 (yours - expected = -1;"
-                           " at W_F=3, W_in=7: yours 4, expected 5) (read as output size of a conv "
-                           "layer, worked example: stride 1)")
+    assert messages[1] == ("W_out = -W_F + W_in, expected -W_F + W_in + 1 (off by -1: the windows "
+                           "are the first one, then one per stride (... + 1)) (read as output size "
+                           "of a conv layer, worked example: stride 1)")
     assert result.checked == 10   # the chain on line 19 is one claim, not one per link
 
 

@@ -314,6 +314,8 @@ def _aliased(*pairs):
     (r"n_{H_{prev}} - f", ["n_{H_{prev}}=H_in", "f=K"], H_in - K),
     ("X_{pad} + X_pad", ["X_{pad}=P_W"], 2 * SYMBOLS["P_W"]),
     ("neurons_in_layer", ["neurons_in_layer=D_out"], D_out),
+    ("height_ - kernel_h_", ["height_=H_in", "kernel_h_=H_F"], H_in - H_F),  # C++ members
+    ("shape[i] + pad[i]", ["shape[i]=W_in", "pad[i]=2*P_W"], W_in + 2 * SYMBOLS["P_W"]),
 ])
 def test_names_as_people_write_them(text, aliases, expected):
     assert parse(text, resolver=_aliased(*aliases)) == expected

@@ -28,7 +28,7 @@ CAUSES = {"missing-bias", "extra-bias", "bias-per-input", "macs-as-flops", "flop
           "bias-adds-counted", "adds-n-minus-1", "transposed-output-grid", "missing-floor",
           "missing-ceil", "padding-misplaced", "stride-misplaced", "channels-swapped",
           "groups-forgotten", "factor-dropped", "extra-factor", "term-dropped", "keras-bn-4c",
-          "keras-separable-bias"}
+          "keras-separable-bias", "constant-off", "ceil-for-floor"}
 
 
 def run(case: dict, capsys) -> tuple[int, dict | None]:

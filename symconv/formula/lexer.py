@@ -66,7 +66,7 @@ _NUMBER = re.compile(r"\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])"  # 1,28,800 (Indian gr
 _PRODUCT_X = re.compile(r"\s*[xX]\s*(?=\d)", re.ASCII)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*", re.ASCII)
 _BARE_SUB = re.compile(r"[A-Za-z0-9']+", re.ASCII)
-_INDEX = re.compile(r"\[\s*\d{1,3}\s*\]", re.ASCII)
+_INDEX = re.compile(r"\[\s*(?:\d{1,3}|[A-Za-z_][A-Za-z0-9_]{0,11})\s*\]", re.ASCII)
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 MAX_NAME = 100        # characters in one name
 _MAX_SPLIT = 40       # longest unknown name tried as a product of known ones
@@ -317,8 +317,9 @@ class _Lexer:
                 self.pos = sub.end()
                 break
             sub = _BARE_SUB.match(text, at)
-            if not sub:
-                raise syntax_error(at, "a subscript is missing after '_'")
+            if not sub:  # a trailing underscore is part of the name: height_, pad_h_
+                self.pos = at
+                break
             self.pos = sub.end()
         while text.startswith(("'", "′"), self.pos):
             self.pos += 1

@@ -115,9 +115,11 @@ class Resolver:
             self.identify = dict(self.identify)
         for name, target in (aliases or {}).items():
             canonical = ALIASES.get(target) or (target if target in SYMBOLS else None)
-            if canonical is None:  # a target is a symbol, never another alias
+            if canonical is None and _target(target.replace(" ", "")):  # pad_shape=2*P_W
+                canonical = target.replace(" ", "")
+            if canonical is None:  # a target is a symbol (or N*symbol), never another alias
                 raise InputError(f"--alias {name}={target}: {target!r} is not a symbol; use one "
-                                 f"of {', '.join(SYMBOLS)}")
+                                 f"of {', '.join(SYMBOLS)} (or a multiple, like 2*P_W)")
             key = spelling(name)
             if not key or not re.fullmatch(r"[A-Za-z\\][A-Za-z0-9_'{}\\\[\]]*", key):
                 raise InputError(f"--alias {name}={target}: a name is letters, digits, '_' and "

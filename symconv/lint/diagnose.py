@@ -208,6 +208,10 @@ def bias_adds_counted(ctx: Context) -> Cause | None:
         return Cause("bias-adds-counted",
                      f"counts one bias add per output value ({_terms(adds)}), as thop, ptflops "
                      f"and Paddle do; {what} leave the bias adds out")
+    if adds is not None and ctx.quantity == "flops" and \
+            ctx.matches(ctx.value(ctx.layer, "macs") + adds):
+        return Cause("macs-as-flops", "this is the MAC count plus one bias add per output value "
+                                      "(params x output size); FLOPs = 2 x MACs")
     return None
 
 
@@ -272,6 +276,11 @@ def _size_variants(ctx: Context):
         out.append((e.replace(lambda x: isinstance(x, sympy.ceiling),
                               lambda x: sympy.floor(x.args[0])),
                     ("floor-for-ceil", "rounds down where the size rounds up (ceil)")))
+    if e.has(sympy.floor):
+        out.append((e.replace(lambda x: isinstance(x, sympy.floor),
+                              lambda x: sympy.ceiling(x.args[0])),
+                    ("ceil-for-floor", "rounds up where the size rounds down (floor): a "
+                     "partial window at the end, as Caffe's pooling and ceil_mode count")))
     return out
 
 
@@ -311,6 +320,20 @@ def rounding_missing(ctx: Context) -> Cause | None:
     for expr, slip in _size_variants(ctx)[1:]:
         if ctx.matches(expr):
             return Cause(*slip)
+    return None
+
+
+@rule
+def constant_off(ctx: Context) -> Cause | None:
+    """A size off by a whole number: the + 1 of the first window lost, doubled or negated."""
+    if ctx.quantity not in ("output-size", "effective-kernel") or ctx.expected.is_number:
+        return None
+    if terms_bound(ctx.given) + terms_bound(ctx.expected) > MAX_TERMS:
+        return None
+    difference = simplify(normalize(ctx.given) - normalize(ctx.expected))
+    if difference.is_Integer and difference != 0:
+        return Cause("constant-off", f"off by {difference}: the windows are the first one, "
+                                     f"then one per stride (... + 1)")
     return None
 
 

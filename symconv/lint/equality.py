@@ -16,10 +16,29 @@ from ..symbols import as_expr
 MAX_TERMS = 400
 
 
+def _ceiling_as_floor(x: sympy.Expr) -> sympy.Expr:
+    """``ceil(p/q) = floor((p + q - 1)/q)`` for whole ``p`` and positive whole ``q``."""
+    p, q = sympy.fraction(sympy.together(x.args[0]))
+    if p.is_integer and q.is_integer and q.is_positive:
+        return sympy.floor((p + q - 1) / q)
+    return x
+
+
 def normalize(expr: sympy.Expr) -> sympy.Expr:
-    """Floors and ceilings with their arguments in one form, so equal ones cancel."""
-    return expr.replace(lambda x: isinstance(x, (sympy.floor, sympy.ceiling)),
-                        lambda x: x.func(sympy.together(sympy.expand(x.args[0]))))
+    """Floors and ceilings in one form (a ceiling of a ratio of whole numbers as a floor, the
+    argument over one denominator), so equal ones cancel."""
+    expr = expr.replace(lambda x: isinstance(x, sympy.ceiling), _ceiling_as_floor)
+    return expr.replace(lambda x: isinstance(x, (sympy.floor, sympy.ceiling)), _one_form)
+
+
+def _one_form(x: sympy.Expr) -> sympy.Expr:
+    """The argument expanded (so sympy takes whole parts out: floor(1 - 1/n) is floor(-1/n) + 1,
+    which it evaluates), then over one denominator."""
+    split = x.func(sympy.expand(x.args[0]))
+    if not isinstance(split, (sympy.floor, sympy.ceiling)):
+        return split.replace(lambda y: isinstance(y, (sympy.floor, sympy.ceiling)),
+                             lambda y: y.func(sympy.together(y.args[0])))
+    return x.func(sympy.together(split.args[0]))
 
 
 def simplify(expr: sympy.Expr) -> sympy.Expr:
