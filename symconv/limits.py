@@ -37,6 +37,8 @@ MAX_DISTINCT_LAYERS = 1_000
 MAX_TOTAL_STRIDE = 2 ** 20
 #: points of one ``--sweep``.
 MAX_SWEEP_POINTS = 100_000
+#: the largest value a ``--sweep`` reaches (its counts must fit 64-bit integers).
+MAX_SWEEP_VALUE = 1_000_000
 #: digits of a whole number given as a size or value (command line, spec, note example).
 MAX_DIGITS = 30
 #: iterations of all template loops in one rendering (``--template-dir``).

@@ -26,6 +26,7 @@ from typing import Mapping, Sequence
 import sympy
 
 from .errors import InputError
+from .limits import MAX_SWEEP_POINTS, MAX_SWEEP_VALUE, check_digits
 from .suggest import Words
 from .symbols import as_expr
 
@@ -141,7 +142,7 @@ def grid(expr: sympy.Expr, axes: Mapping[sympy.Symbol, Sequence]):
 
 # --- a range of points and its values ------------------------------------------------
 
-MAX_POINTS = 100_000
+MAX_POINTS = MAX_SWEEP_POINTS
 _SWEEP = re.compile(r"^(?P<names>[A-Za-z_]+(?:=[A-Za-z_]+)*)=(?P<start>[0-9.]+)\.\.(?P<stop>[0-9.]+)"
                     r"(?::(?P<step>[0-9.]+))?$")
 
@@ -165,12 +166,17 @@ def parse_sweep(text: str, names_allowed=("C", "H", "W", "alpha")) -> tuple[tupl
                              + (f"did you mean {guess}? " if guess else "")
                              + f"use {', '.join(names_allowed)}")
     try:
+        for part in ("start", "stop", "step"):
+            check_digits(match.group(part) or "1", f"--sweep's {part}")
         start, stop = Fraction(match.group("start")), Fraction(match.group("stop"))
         step = Fraction(match.group("step") or "1")
     except ValueError:
         raise InputError(f"--sweep: bad number in {text!r}") from None
     if step <= 0 or start <= 0 or stop < start:
         raise InputError(f"--sweep: need 0 < START <= STOP and STEP > 0, not {text!r}")
+    if stop > MAX_SWEEP_VALUE:  # counts past 64-bit integers: not a sweep over real inputs
+        raise InputError(f"--sweep: {stop} is more than the largest value swept, "
+                         f"{MAX_SWEEP_VALUE:,}; give numbers for one size instead")
     count = int((stop - start) / step) + 1
     if count > MAX_POINTS:
         raise InputError(f"--sweep: {count} points is more than {MAX_POINTS}; use a larger step")

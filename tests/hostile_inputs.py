@@ -98,6 +98,9 @@ body = [ { type = "conv", D_out = 3, K = 3, stride = 2, padding = 1 },
          { type = "transposed-conv", D_out = 3, K = 2, stride = 2 } ]
 """
 
+SPEC_RESIDUAL8 = SPEC_RESIDUAL.replace("K = 3, stride = 2, padding = 1", "K = 1, stride = 8").replace(
+    "K = 2, stride = 2", "K = 8, stride = 8")
+
 CASES: list[Case] = [
     # 1. unbounded work
     case("check-huge-power", "check", "((10^10)^10)^10 D_in + D_out", "--layer", "conv",
@@ -171,8 +174,12 @@ CASES: list[Case] = [
          setup=_write("tpl/layer.md.j2", b"\xff\xfe{{ x }}")),
     case("notes-template-not-a-dir", "notes", "-o", "{d}/out", "--template-dir", "{d}/nope"),
     # 4. wrong answers with exit 0
-    case("net-residual-sampled", "net", "{d}/net.toml", "H=228", "W=228",
-         setup=_spec(SPEC_RESIDUAL), what="printed a row where the shapes differ"),
+    case("net-residual-sweep", "net", "{d}/net.toml", "--sweep", "H=W=224..232:4",
+         setup=_spec(SPEC_RESIDUAL8), what="shapes compared at 6 sample sizes"),
+    case("net-residual-odd", "net", "{d}/net.toml", "H=229", "W=229",
+         setup=_spec(SPEC_RESIDUAL8)),
+    case("net-residual-even", "net", "{d}/net.toml", "H=232", "W=232", expect=(0,),
+         setup=_spec(SPEC_RESIDUAL8)),
     case("net-residual-symbolic", "net", "{d}/net.toml", setup=_spec(SPEC_RESIDUAL)),
     case("net-C-ignored", "net", "resnet-50", "C=1", "H=224", "W=224"),
     case("eval-twice", "eval", "conv", "D_in=8", "D_in=16"),

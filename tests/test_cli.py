@@ -150,3 +150,54 @@ def test_latex_output_comments_every_title_line_and_brackets_sums(capsys):
     before_math = out.split(r"\begin{align*}")[0].strip().splitlines()
     assert before_math and all(line.startswith("%") for line in before_math)
     assert r"\left(W_{in} - 2\right) \times \left(H_{in} - 2\right) \times D_{out}" in out
+
+
+from symconv.cli import main  # noqa: E402
+
+
+# --- failures: one line, and the exit code says whose fault (issue 12) ----------------------
+
+def test_a_bug_is_one_line_and_exit_3(capsys, monkeypatch):
+    """Any unexpected exception is symconv's bug: exit 3 (not 1, "your formula is wrong", not
+    2, "your input is bad"), one line asking for a report; SYMCONV_DEBUG=1 adds the traceback."""
+    from symconv.cli.commands import layers as layers_command
+
+    def broken(args):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(layers_command, "run", broken)
+    monkeypatch.delenv("SYMCONV_DEBUG", raising=False)
+    assert main(["layers"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "bug in symconv" in err and "Traceback" not in err
+    monkeypatch.setenv("SYMCONV_DEBUG", "1")
+    assert main(["layers"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "KeyError" in err
+
+
+@pytest.mark.parametrize("error", [RecursionError("deep"), MemoryError(),
+                                   ValueError("Exceeds the limit (4300 digits) for integer "
+                                              "string conversion")])
+def test_failures_only_input_can_cause_are_exit_2(capsys, monkeypatch, error):
+    from symconv.cli.commands import layers as layers_command
+
+    def failing(args):
+        raise error
+
+    monkeypatch.setattr(layers_command, "run", failing)
+    assert main(["layers"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_control_characters_never_reach_the_terminal(capsys, tmp_path):
+    spec = tmp_path / "net.toml"
+    spec.write_text('name = "a\\u001b[2Jb\\u0000c\\u0085"\n[[layers]]\ntype = "conv"\n'
+                    'D_out = 4\nK = 1\nname = "x\\u001b[31m"\n', encoding="utf-8")
+    assert main(["net", str(spec), "H=8", "W=8"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x00" not in out and "\x85" not in out
+    assert "a\\x1b[2Jb\\x00c\\x85" in out  # shown, not obeyed
+    assert main(["eval", "conv", "\x1b[31m=8"]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\\x1b" in err

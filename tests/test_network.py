@@ -449,3 +449,18 @@ def test_from_dict_is_the_spec_without_toml():
     assert Network.from_dict(data).analyse().total["macs"] == 288 * 64 + 576 * 64
     with pytest.raises(InputError, match="a spec is a table"):
         Network.from_dict([1, 2])
+
+
+def test_shapes_are_equal_by_proof_not_by_samples():
+    """floor((W+4)/8) - floor((W+1)/8) is 0 at the six sizes the old check sampled (224, 225,
+    97, 512, 31, 1000) but 1 whenever W mod 8 is 4, 5 or 6 (W = 228): decide() says they
+    differ; ceiling(W/2) = floor((W+1)/2) for every whole W is proven, residue by residue."""
+    from symconv.net.propagate import decide
+    from symconv.symbols import W
+
+    a, b = sympy.floor((W + 4) / 8), sympy.floor((W + 1) / 8)
+    assert all(a.subs(W, n) == b.subs(W, n) for n in (224, 225, 97, 512, 31, 1000))
+    assert a.subs(W, 228) != b.subs(W, 228)
+    assert decide(a, b) is False
+    assert decide(sympy.ceiling(W / 2), sympy.floor((W + 1) / 2)) is True
+    assert all(sympy.ceiling(sympy.Rational(n, 2)) == (n + 1) // 2 for n in range(1, 50))

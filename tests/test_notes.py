@@ -440,3 +440,53 @@ def test_the_readme_notes_toml_runs(capsys, tmp_path, monkeypatch):
     names = {p.name for p in (tmp_path / "out").iterdir()}
     assert {"dw-sep.md", "answers-dw-sep.md", "net-mobilenet-v1.md"} <= names
     assert "dense.md" not in names and "[[dw-sep]]" in (tmp_path / "out" / "conv.md").read_text()
+
+
+def test_an_edit_saved_while_notes_are_written_is_not_overwritten(tmp_path, monkeypatch):
+    """The plan sees a generated note; a person saves an edit before the rename lands: the
+    recheck right before the rename refuses, and the edit stays (issue 12)."""
+    from symconv.notes import files as notefiles
+
+    first = generate("markdown", "conv")
+    notefiles.write(first, tmp_path)
+    again = {name: text.replace("Standard convolution", "Convolution") for name, text in first.items()}
+    real_mkstemp = notefiles.tempfile.mkstemp
+
+    def mkstemp_then_edit(*args, **kwargs):
+        made = real_mkstemp(*args, **kwargs)
+        (tmp_path / "conv.md").write_text("my edit\n")  # lands between plan and rename
+        return made
+
+    monkeypatch.setattr(notefiles.tempfile, "mkstemp", mkstemp_then_edit)
+    with pytest.raises(InputError, match="changed while symconv notes ran"):
+        notefiles.write(again, tmp_path)
+    assert (tmp_path / "conv.md").read_text() == "my edit\n"
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
+
+
+def test_temporary_files_of_a_killed_run_are_removed(tmp_path):
+    import os
+    import time
+
+    from symconv.notes import files as notefiles
+
+    files = generate("markdown", "conv")
+    stale, fresh, mine = (tmp_path / ".conv.md.abc123.tmp", tmp_path / ".index.md.x9.tmp",
+                          tmp_path / ".notes.tmp")
+    for path in (stale, fresh, mine):
+        path.write_text("half a note")
+    old = time.time() - 2 * notefiles.STALE_AFTER
+    os.utime(stale, (old, old))
+    os.utime(mine, (old, old))
+    notefiles.write(files, tmp_path)
+    assert not stale.exists()            # left by a killed run
+    assert fresh.exists()                # maybe another run's, still being written
+    assert mine.exists()                 # not a temporary file of a note
+
+
+@pytest.mark.parametrize("output", ["", "file"])
+def test_output_must_be_a_folder(capsys, tmp_path, monkeypatch, output):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file").write_text("x")
+    assert run(capsys, "notes", "-o", output, "--layers", "conv")[0] == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]

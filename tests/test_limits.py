@@ -1,0 +1,68 @@
+"""symconv/limits.py: the input limits, and reading only regular files."""
+
+import os
+
+import pytest
+import sympy
+
+from symconv.errors import InputError
+from symconv.limits import (MAX_DIGITS, MAX_FILE_BYTES, check_count, check_int, factorable,
+                            read_text, whole_number)
+from symconv.symbols import D_in, D_out, W_F
+
+
+def test_read_text_reads_a_regular_utf8_file(tmp_path):
+    path = tmp_path / "note.md"
+    path.write_text("# Conv\r\n- é\n", encoding="utf-8")
+    assert read_text(path) == "# Conv\r\n- é\n"  # bytes as they are: line ends untouched
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("missing", "no such file"), ("folder", "is a directory"), ("fifo", "not a regular file"),
+    ("big", "symconv reads files of at most"), ("binary", "not UTF-8"),
+    ("dangling", "no such file")])
+def test_read_text_refuses_what_is_not_a_readable_note(tmp_path, kind, message):
+    path = tmp_path / "x.md"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)  # opened without blocking: no writer, no hang
+    elif kind == "big":
+        with open(path, "wb") as handle:
+            handle.truncate(MAX_FILE_BYTES + 1)
+    elif kind == "binary":
+        path.write_bytes(b"ok \xff\xfe")
+    elif kind == "dangling":
+        os.symlink(tmp_path / "nowhere", path)
+    with pytest.raises(InputError, match=message):
+        read_text(path)
+
+
+def test_read_text_refuses_a_device():
+    with pytest.raises(InputError, match="not a regular file"):
+        read_text("/dev/zero")
+
+
+def test_whole_numbers_have_at_most_max_digits():
+    assert whole_number("1_000,000", "D_in") == 1_000_000
+    assert whole_number("9" * MAX_DIGITS, "D_in") == 10 ** MAX_DIGITS - 1
+    for text in ("9" * (MAX_DIGITS + 1), "9" * 5000):  # 5000: past Python's int() limit
+        with pytest.raises(InputError, match=f"at most {MAX_DIGITS} digits"):
+            whole_number(text, "D_in")
+    with pytest.raises(InputError, match="at most"):
+        check_int(10 ** MAX_DIGITS, "D_out")
+    assert check_int(10 ** MAX_DIGITS - 1, "D_out") == 10 ** MAX_DIGITS - 1
+
+
+def test_check_count_names_the_limit():
+    check_count(10, 10, "layers")
+    with pytest.raises(InputError, match="11 layers is more than the limit of 10"):
+        check_count(11, 10, "layers")
+
+
+def test_factorable_bounds_terms_degree_and_coefficients():
+    assert factorable(D_out * (D_in * W_F + 1) - 3 * D_in)
+    assert not factorable(10 ** 1000 * D_in + D_out)                 # a 3,322-bit coefficient
+    assert not factorable(D_in ** 17 + 1)                            # degree past 16
+    assert not factorable(sympy.Add(*(D_in ** k for k in range(1, 17))) * (D_out + 1) ** 3)
+    assert not factorable(sympy.floor(D_in / 2) - D_out)             # not a polynomial
