@@ -140,7 +140,8 @@ def _window(cls, examples):
             canvas.rect(px + c, oy + r, 1, 1, fill="hit" if (r, c) == (0, 0) else "output")
     if out[0] > 1:
         canvas.rect(px + 1, oy, 1, 1, stroke="hit", dashed=True, thick=True)
-    canvas.line(ox + cols + 0.4, oy + 0.5, px - 0.4, oy + 0.5, arrow=True)
+    middle = oy + min(rows, out[1]) / 2
+    canvas.line(ox + cols + 0.4, middle, px - 0.4, middle, arrow=True)
     pad = f", padding {pl}" if pl == pr and pt == pb and pl == pt else (
         f", padding {pl}/{pr} (left/right)" if pl + pr + pt + pb else "")
     canvas.text(ox + cols / 2, oy + rows + 0.8, f"input {n[0]} x {n[1]}{pad}",
