@@ -399,3 +399,14 @@ def test_latex_format_compiles(capsys, tmp_path):
     done = subprocess.run([_pdflatex(), "-halt-on-error", "-interaction=nonstopmode", "lint.tex"],
                           cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029",
+                                       "\x0b"])
+def test_line_numbers_are_the_editors(separator):
+    """Only \\n, \\r\\n and \\r end a line (as in every editor and CommonMark); the characters
+    where str.splitlines() also cuts must not push the finding down (issue 12)."""
+    note = f"# Convolution{separator * 7}\n- Params = $D_{{out}} W_F H_F D_{{in}}$\n"
+    lines = {f.line for f in lint_text(note).findings if f.kind == "wrong"}
+    assert lines == {2}
+    assert {f.line for f in lint_text(note.replace("\n", "\r\n")).findings if f.kind == "wrong"} == {2}
