@@ -24,6 +24,9 @@ _EXPORTS = {
     "InputError": "symconv.errors",
     **{name: "symconv.net.network" for name in (
         "Network", "LayerSpec", "Sequence", "Residual", "Concat")},
+    "from_torch": "symconv.net.torch_import",          # torch only when called
+    "count_as": "symconv.net.conventions",
+    "compare_tools": "symconv.net.compare",
 }
 
 __all__ = sorted(_EXPORTS)

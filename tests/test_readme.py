@@ -108,3 +108,22 @@ def test_readme_shows_each_spec_construct():
                       "make_divisible", "D_in", '"head"', "padding = [", "groups =",
                       "params = { width_mult", 'repeat = "ceil('):
         assert construct in text, construct
+
+
+def test_why_do_the_tools_disagree_table_is_what_the_conventions_count():
+    """Each tool's MobileNet v1 and ResNet-50 figures in the README are symconv's counts under
+    that convention (tests/test_conventions.py checks those against the tools themselves)."""
+    from symconv import Network, count_as
+
+    section = README.split("## Why do the tools disagree?", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| (\S+)[^|]*\| [^|]*\| ([\d,]+) \| ([\d,]+) \|", section, re.M)
+    tools = {"symconv": "symconv", "fvcore": "fvcore", "ptflops": "ptflops", "thop": "thop",
+             "torchinfo": "torchinfo", "calflops": "calflops", "DeepSpeed": "deepspeed",
+             "torch.utils.flop_counter": "torch-flop-counter", "Keras": "keras"}
+    assert [tool for tool, _, _ in rows] == list(tools)
+    mobilenet = Network.zoo("mobilenet-v1").analyse({"H": 224, "W": 224, "alpha": 1})
+    resnet = Network.zoo("resnet-50").analyse({"H": 224, "W": 224})
+    for tool, mv1, r50 in rows:
+        name = tools[tool]
+        assert (count_as(mobilenet, name), count_as(resnet, name)) == \
+            (int(mv1.replace(",", "")), int(r50.replace(",", ""))), tool

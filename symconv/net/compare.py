@@ -53,9 +53,9 @@ class Comparison:
 
 def _by_category(analysis, name: str) -> dict:
     out: dict = {}
-    for category, expr, note, op in terms(analysis, name):
+    for category, expr, note, index in terms(analysis, name):
         value, ops, notes = out.get(category, (sympy.Integer(0), set(), []))
-        ops.add(id(op))
+        ops.add(index)
         if note and note not in notes:
             notes.append(note)
         out[category] = (value + expr, ops, notes)
@@ -86,6 +86,11 @@ def compare(analysis, a: str, b: str, symbolic=None) -> Comparison:
     total_b = sympy.expand(sum((v for v, _, _ in cb.values()), zero))
     return Comparison(analysis.name, a, b, convention(a).unit, convention(b).unit,
                       total_a, total_b, tuple(out))
+
+
+def compare_tools(analysis, a: str, b: str, symbolic=None) -> Comparison:
+    """Public name of :func:`compare` (``symconv.compare_tools``)."""
+    return compare(analysis, a, b, symbolic)
 
 
 def _num(value) -> str:

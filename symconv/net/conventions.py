@@ -291,7 +291,7 @@ def _calflops_like(op: Op, fixed: bool):
         return terms, macs
     if op.kind == "linear":
         macs = weight_macs(op)
-        return [(MAC, macs, ""), (MAC2, macs, "FLOPs = 2 x MACs; bias ignored")], macs
+        return [(MAC, macs, ""), (MAC2, macs, "FLOPs = 2 x MACs (linear: bias ignored)")], macs
     fn = _cf_function(op)
     n_in = _n(op.input)
     if op.kind == "batchnorm" and (op.via == "module" or fn == "F.batch_norm"):
@@ -407,14 +407,14 @@ def convention(name: str) -> Convention:
 
 
 def terms(analysis, name: str) -> list:
-    """Every (category, expr, note, op) the convention counts, in row order."""
+    """Every (category, expr, note, index of the op) the convention counts, in row order."""
     conv = convention(name)
     out = []
-    for op in ops_of(analysis):
+    for index, op in enumerate(ops_of(analysis)):
         for category, expr, note in conv.rule(op):
             expr = as_expr(expr)
             if expr != 0:
-                out.append((category, expr, note, op))
+                out.append((category, expr, note, index))
     return out
 
 
@@ -425,6 +425,17 @@ def total(analysis, name: str) -> tuple:
         return keras_params(analysis), conv.unit
     value = sympy.Add(*(t[1] for t in terms(analysis, name)))
     return (sympy.expand(value) if not value.is_number else value), conv.unit
+
+
+def count_as(analysis, tool: str) -> sympy.Expr:
+    """An analysed network's total as ``tool`` reports it (for keras: its parameters).
+
+    >>> from symconv import Network, count_as
+    >>> a = Network.zoo("resnet-50").analyse({"H": 224, "W": 224})
+    >>> count_as(a, "fvcore"), count_as(a, "ptflops")
+    (4111512576, 4132436968)
+    """
+    return total(analysis, tool)[0]
 
 
 def macs(analysis, name: str) -> sympy.Expr:
