@@ -15,7 +15,7 @@ from symconv.net.compare import compare
 from symconv.net.network import Network
 from torch_models import build, need
 
-MODELS = ["mobilenet_v1", "decoder", "grouped", "mobilenet_v2"]
+MODELS = ["mobilenet_v1", "decoder", "grouped", "mobilenet_v2", "misc"]
 SIZES = [(224, 224), (97, 131)]
 
 

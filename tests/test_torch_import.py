@@ -75,7 +75,7 @@ def test_torchvision_models_match_published_metadata_and_a_hook_count(name):
 
 
 @pytest.mark.parametrize("name", ["resnet50", "mobilenet_v2", "densenet121", "efficientnet_b0",
-                                  "mobilenet_v1", "decoder", "grouped"])
+                                  "mobilenet_v1", "decoder", "grouped", "misc"])
 def test_symbolic_sizes_agree_with_numeric_runs_at_odd_sizes(name):
     model = build(name)
     net = from_torch(model)

@@ -84,7 +84,35 @@ def build(name: str):
             x = self.avg(nn.functional.relu(self.g2(x)) + x)
             return self.fc(self.gap(x).flatten(1))
 
-    ours = {"mobilenet_v1": MobileNetV1, "decoder": Decoder, "grouped": Grouped}
+    class Misc(nn.Module):
+        """GroupNorm, LayerNorm, SiLU, Hardswish, Sigmoid, LeakyReLU, Dropout, nn.Upsample and
+        F.interpolate, F.max_pool2d, F.adaptive_avg_pool2d, torch.add, a gate multiply."""
+
+        def __init__(self):
+            super().__init__()
+            self.c1 = nn.Conv2d(3, 8, 3, padding=1)
+            self.gn = nn.GroupNorm(2, 8)
+            self.act = nn.SiLU()
+            self.up = nn.Upsample(scale_factor=2, mode="nearest")
+            self.c2 = nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=2, bias=False)
+            self.ln = nn.LayerNorm(8)
+            self.hs = nn.Hardswish()
+            self.sig = nn.Sigmoid()
+            self.lrelu = nn.LeakyReLU()
+            self.drop = nn.Dropout(0.2)
+            self.fc = nn.Linear(8, 5)
+
+        def forward(self, x):
+            F = nn.functional
+            x = self.up(self.act(self.gn(self.c1(x))))
+            x = self.lrelu(self.c2(x))
+            y = F.interpolate(x, scale_factor=2, mode="bilinear")
+            x = F.max_pool2d(y, 2) * self.sig(x)
+            x = self.hs(torch.add(x, x))
+            x = F.adaptive_avg_pool2d(x, 1).flatten(1)
+            return self.fc(self.drop(self.ln(x)))
+
+    ours = {"mobilenet_v1": MobileNetV1, "decoder": Decoder, "grouped": Grouped, "misc": Misc}
     if name in ours:
         return ours[name]().eval()
     torchvision = need("torchvision")
