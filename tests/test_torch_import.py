@@ -229,3 +229,26 @@ def test_fx_and_the_meta_device_forward_agree(name):
     assert (a.total["params"], a.total["macs"]) == (b.total["params"], b.total["macs"])
     assert [(r.type, r.output) for r in a.rows if r.type != "stochastic-depth"] == \
         [(r.type, r.output) for r in b.rows]
+
+
+def _zoo_pairs():
+    from test_zoo import PUBLISHED
+
+    slow = {"vgg-11", "vgg-11-bn", "vgg-16-bn", "vgg-19", "vgg-19-bn"}   # vgg-16 stands for them
+    return [(zoo, entry[0]) for zoo, entry in PUBLISHED.items() if zoo not in slow]
+
+
+@pytest.mark.parametrize("zoo, name", _zoo_pairs())
+def test_from_torch_on_torchvision_equals_every_zoo_spec(zoo, name):
+    """The zoo's specs (issue 13) and from_torch on torchvision's code are two independent
+    readings of the same networks: params and MACs agree at 224 and at an odd size."""
+    torchvision = need("torchvision")
+    extra = {"aux_logits": False, "init_weights": False} if name in ("googlenet", "inception_v3") else {}
+    model = getattr(torchvision.models, name)(weights=None, **extra).eval()
+    net, spec = from_torch(model), Network.zoo(zoo)
+    alpha = {"alpha": 1} if "alpha" in {str(p) for p in spec.parameters} | {
+        str(s) for s in spec.analyse().total["macs"].free_symbols} else {}
+    for size in (224, 199):
+        a = net.analyse({"H": size, "W": size})
+        b = spec.analyse({"H": size, "W": size, **alpha})
+        assert (a.total["params"], a.total["macs"]) == (b.total["params"], b.total["macs"])
