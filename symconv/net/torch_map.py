@@ -205,7 +205,8 @@ class Interpreter:
             affine=ZERO, buffers=ZERO, macs=ZERO, layer=None):
         self.rows.append(Row(label, kind, _shape(src), _shape(out), sympy.Integer(weights),
                              sympy.Integer(biases), sympy.Integer(affine), sympy.Integer(buffers),
-                             tidy_size(macs), layer=layer, op=op))
+                             sympy.Integer(int(macs)) if isinstance(macs, int) else tidy_size(macs),
+                             layer=layer, op=op))
 
     def scaled(self, src: Tensor, factor) -> tuple | None:
         if src.scale is None or factor is None:
