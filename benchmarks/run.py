@@ -256,7 +256,7 @@ def _claims(output: str) -> int:
 
 
 def lint_figures(context: dict) -> list[Figure]:
-    one, _, _ = _lint_folder(1, 10_000)
+    one, _, _ = _lint_folder(1, 2_000)  # symconv.limits.MAX_FORMULAS per note
     many, _, _ = _lint_folder(8, 1_250)
     note = sorted(one.iterdir())
     notes = sorted(many.iterdir())
