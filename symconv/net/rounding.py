@@ -1,4 +1,4 @@
-"""Integer rounding for channel counts: ``make_divisible`` (torchvision's) and ``round``.
+r"""Integer rounding for channel counts: ``make_divisible`` (torchvision's) and ``round``.
 
 Both are sympy functions that stay unevaluated while their argument is symbolic (so a
 family's closed form keeps the width multiplier ``alpha``) and give an exact integer
@@ -11,6 +11,8 @@ make_divisible(32*alpha, 8, 8)
 16
 >>> round_half_even(sympy.Rational(5, 2)), round_half_even(sympy.Rational(7, 2))
 (2, 4)
+>>> print(sympy.latex(make_divisible(32 * alpha, 8, 8)))
+\operatorname{make\_divisible}\left(32 \alpha, 8, 8\right)
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ class make_divisible(sympy.Function):  # noqa: N801 (printed as the name people 
     is_integer = True
     is_positive = True
 
+    def _latex(self, printer, exp=None):
+        args = ", ".join(printer._print(a) for a in self.args)
+        tex = rf"\operatorname{{make\_divisible}}\left({args}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
 
 def _make_divisible_value(cls, v, divisor, min_value):
     """The number, once every argument is one; None keeps the call unevaluated."""
@@ -49,6 +56,10 @@ class round_half_even(sympy.Function):  # noqa: N801
 
     nargs = 1
     is_integer = True
+
+    def _latex(self, printer, exp=None):
+        tex = rf"\operatorname{{round}}\left({printer._print(self.args[0])}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
 
 
 def _round_value(cls, x):
