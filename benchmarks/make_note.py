@@ -71,18 +71,31 @@ def _section(rng: random.Random, kind: str, wrong_rate: float):
         f"- Output: {o}x{o}x{dout + (1 if planted() else 0)}",
         f"- and by hand: ${o} \\times {o} = {o * o + (1 if planted() else 0)}$",
         f"- #MACs per output pixel is ${per_value * dout}$",
+    ]
+    # the forms of notes written by other people (issue 11): plain arithmetic in a code span,
+    # a rounded figure, a Chinese line, a channels-first shape, a total of the lines above
+    weights = k * k * (c if not kind.startswith("Depthwise") else 1) * dout
+    shown = weights + (7 if planted() else 0)
+    mega = macs / 10**6
+    rounded = f"{mega + (1 if planted() else 0):.1f}"
+    lines += [
+        f"- by hand: `{k} x {k} x {c if not kind.startswith('Depthwise') else 1} x {dout} = {shown}` weights",
+        f"- roughly {k}*{k}*{c}*{d if not kind.startswith('Depthwise') else 1}*{o}*{o} = {rounded} Mil MACs",
+        f"- 计算量：{o}×{o}×{dout} = {o * o * dout + (1 if planted() else 0)} 个输出值",
+        f"- PyTorch prints it as {dout}x{o}x{o} (C×H×W).",
         "",
     ]
     return lines, wrong
 
 
 def make_note(n: int = 1000, seed: int = 0, wrong_rate: float = 0.1) -> tuple[str, int]:
-    """A note with about ``n`` formulas (ten per section); the text and the planted wrong count."""
+    """A note with about ``n`` claims (about fourteen per section); the text and the planted
+    wrong count."""
     rng = random.Random(seed)
     lines, wrong = ["# Convolution costs, generated", "",
                     "See [[Standard convolution]] and [[Depthwise separable convolution]].", ""], 0
     kinds = list(SYMBOLIC)
-    for i in range(max(1, n // 10)):
+    for i in range(max(1, n // 14)):
         section, planted = _section(rng, kinds[i % len(kinds)], wrong_rate)
         lines += section
         wrong += planted

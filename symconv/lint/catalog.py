@@ -28,14 +28,33 @@ from ..layers.options import option_value
 from ..symbols import SYMBOLS
 from .check import LABELS, check_formula, compare, expected_for
 from .claim import Claim, Reading
+from .notation import prepare
 from .scan import MAX_PER_LINE, Formula, scan
 
 _NOT_EQUALITY = re.compile(r"<|>|\\le\b|\\ge\b|\\leq|\\geq|\\neq|\\ne\b|\\lt\b|\\gt\b|≤|≥|≠|\\in\b"
                            r"|\\sim\b|\\propto|\\to\b|\\rightarrow|\\Rightarrow|\\mapsto")
 _WORDS_ONLY = re.compile(r"^\\?[A-Za-z]+(?:_\{?\w+\}?)?$|\\text\{\s*(?:params|parameters|"
                          r"macs|flops|weights)\s*\}", re.I)
+#: one name, as written (p_h, p_\textrm{h}, n[l], \alpha): one side of a setting
+_NAME = re.compile(r"\\?[A-Za-z]+'?(?:_\{?\\?(?:textrm|mathrm|text)?\{?[A-Za-z0-9]*\}?\}?)?(?:\[[^\]]*\])?")
+#: symbols a note may use without saying what they measure (H, W: input or output?)
+_UNPLACED = {SYMBOLS[n] for n in ("H", "W", "C") if n in SYMBOLS}
+#: slips that another tool's or author's convention makes right (diagnose's cause codes)
+CONVENTIONS = {
+    "adds-n-minus-1": "FLOPs counting n multiplications and n-1 additions per output",
+    "bias-adds-counted": "FLOPs counting the bias additions",
+    "keras-bn-4c": "Keras counts BatchNorm's moving mean and variance as (non-trainable) parameters",
+    "keras-separable-bias": "Keras's SeparableConv2D, one bias per output channel",
+}
+_TWO_FLOPS = re.compile(r"(?i)FLOPs?\s*(?:=|is|are)\s*2\s*(?:[x×*·]|\\times|\\cdot)?\s*(?:MAC|multiply)|"
+                        r"2\s*(?:[x×*·]|\\times|\\cdot)\s*MACs?\b|(?:twice|two FLOPs per)\s+(?:the\s+)?MAC")
+_WITH_BIAS = re.compile(r"(?i)(?:param|参数)[^\n]{0,80}(?:\+\s*1\s*\)|\+\s*(?:C_?\{?o|D_?\{?out|K\b|N\b)|"
+                        r"\bbias|偏置)")
+_NO_BIAS = re.compile(r"(?i)\b(?:no|without|ignor\w*|excluding|omit\w*)\s+(?:the\s+)?bias|weights only|"
+                      r"不考虑\s*bias|不考虑偏置|忽略偏置|不含偏置")
+_FLOPS_ARE_MACS = re.compile(r"(?i)FLOPs?\s*(?:=|==|are|is)\s*MACs?\b|FLOPs?\s*\((?:i\.e\.\s*)?multiply[- ]adds?\)")
 _APPROX = re.compile(r"\\approx|≈|\\simeq|~=")
-_LABEL_LHS = re.compile(r"(?i)^\s*(?:\\text\{|\\mathrm\{|\\#|#)*\s*(params|parameters|macs|flops|"
+_LABEL_LHS = re.compile(r"(?i)^\s*(?:\\text\{|\\mathrm\{|\\#|#)*\s*(params|parameters|maccs|macc|macs|flops|"
                         r"weights|mult-adds)\s*\}?\s*$")
 
 
@@ -107,19 +126,43 @@ class Linter:
         self.resolver = resolver
         self.claims: list[Claim] = []
 
+    def convention(self, cause: str | None) -> str | None:
+        """The convention a formula that differs from the catalog follows, unless the note
+        itself says otherwise (a note that states FLOPs = 2 MACs, or counts biases)."""
+        if cause == "missing-bias" and not self.with_bias:
+            return "weights only (no bias), as the note counts them"
+        if cause == "macs-as-flops" and not self.two_flops:
+            return "FLOPs counted as multiply-accumulates (FLOPs = MACs)"
+        return CONVENTIONS.get(cause or "")
+
+    def stated(self, cause: str | None) -> bool:
+        """Whether the note states the convention that makes a formula right."""
+        if cause == "missing-bias":
+            return self.no_bias
+        if cause == "macs-as-flops":
+            return self.flops_are_macs
+        return False
+
     def add(self, f: Formula, kind: str, message: str, given=None, expected=None,
-            quantity=None, holds: bool | None = None) -> None:
+            quantity=None, holds: bool | None = None, convention: str | None = None,
+            stated: bool = False) -> None:
         """A claim: ``kind`` "wrong" (a firm reading fails), "ok" (it holds) or "note"."""
         claim = Claim(f.line, f.text, quantity or f.quantity or "formula", layer=f.kind)
         if kind == "note":
             claim.note = message
         else:
-            claim.readings.append(Reading(_how(f, quantity), kind == "ok", expected=expected,
-                                          given=given, source=_source(f), detail=message))
+            claim.readings.append(Reading(_how(f, quantity, self.resolver.notation), kind == "ok", expected=expected,
+                                          given=given, source=_source(f), detail=message,
+                                          convention=convention, stated=stated))
         self.claims.append(claim)
 
     def lint(self, text: str) -> list[Claim]:
         formulas = list(scan(text))
+        # conventions the note states (or contradicts): FLOPs = 2 MACs, biases in its parameters
+        self.two_flops = bool(_TWO_FLOPS.search(text))
+        self.with_bias = bool(_WITH_BIAS.search(text))
+        self.no_bias = bool(_NO_BIAS.search(text))
+        self.flops_are_macs = bool(_FLOPS_ARE_MACS.search(text))
         self.document_options = []  # the option sets of the note's worked examples
         for f in formulas:
             options = _example_options(f.example)
@@ -146,7 +189,7 @@ class Linter:
             return self.output_claim(f)
         if _NOT_EQUALITY.search(f.text) or not f.text.strip():
             return
-        runs = _split_chain(f.text)
+        runs = _split_chain(prepare(f.text))
         if runs and runs[0] and _LABEL_LHS.match(runs[0][0]):  # $\text{MACs} = ...$
             f.quantity = f.quantity or _quantity_word(runs[0][0])
             runs[0] = runs[0][1:]
@@ -186,6 +229,9 @@ class Linter:
         by_example = False
         if not a.free_symbols and not b.free_symbols:
             return  # plain arithmetic: chains.py reads it, with written precision
+        if (_NAME.fullmatch(ta.strip()) or _NAME.fullmatch(tb.strip())) and \
+                not ({a, b} & {SYMBOLS["W_out"], SYMBOLS["H_out"]}):
+            return  # p_h = k_h - 1, p_h = p_w: a setting the author chooses, not a claim
         if (a.free_symbols or b.free_symbols) and not (
                 a.free_symbols and b.free_symbols and not (a.is_Symbol or b.is_Symbol)):
             a, b = a.xreplace(values), b.xreplace(values)
@@ -224,8 +270,22 @@ class Linter:
         if symbolic:
             text, expr = symbolic[0]
             result = self.symbolic(f, expr)
+            convention = self.convention(result.cause)
             if result.ok:
                 self.add(f, "ok", f"{label} = {_show(result.given)}", quantity=f.quantity)
+            elif convention:
+                self.add(f, "ok", f"{label} = {_show(result.given)}: {result.cause_message}",
+                         quantity=f.quantity, convention=convention, expected=result.expected,
+                         stated=self.stated(result.cause))
+            elif f.modifiers.get("_if"):
+                self.add(f, "note", f"{label} = {_show(result.given)} differs from the catalog's "
+                                    f"{_show(result.expected)}, but its line states a premise "
+                                    f"this check does not take", quantity=f.quantity)
+            elif expr.free_symbols & _UNPLACED:
+                names = ", ".join(sorted(str(x) for x in expr.free_symbols & _UNPLACED))
+                self.add(f, "note", f"cannot check {label} = {_show(result.given)}: the note does not "
+                                    f"say whether {names} are input or output sizes (--notation cin-cout "
+                                    f"reads H, W as the output map)", quantity=f.quantity)
             else:
                 self.add(f, "wrong", f"{label} = {_show(result.given)}, expected "
                          f"{_show(result.expected)}{_why(result)}",
@@ -312,7 +372,7 @@ def _is_literal(text: str, value) -> bool:
 
 def _quantity_word(text: str) -> str:
     word = _LABEL_LHS.match(text).group(1).lower()
-    return {"parameters": "params", "mult-adds": "macs"}.get(word, word)
+    return {"parameters": "params", "mult-adds": "macs", "maccs": "macs", "macc": "macs"}.get(word, word)
 
 
 def _numeric_expected(layer, quantity: str):
@@ -349,13 +409,15 @@ def _why(result) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def _how(f: Formula, quantity: str | None) -> str:
+def _how(f: Formula, quantity: str | None, notation: str | None = None) -> str:
     """How a labelled formula was read: its quantity, its layer, its example, in words."""
     what = {"formula": "an equality", "output-size": "output size", "macs": "MACs", "flops": "FLOPs"
             }.get(quantity or "", quantity or "a formula")
     out = f"{what} of a {f.kind} layer" if f.kind else what
-    if f.example:
+    if f.example and describe_example(f.example):
         out += f", {describe_example(f.example)}"
+    if notation:
+        out += f", in {notation}'s notation (detected from the note or given)"
     return out
 
 
@@ -372,7 +434,7 @@ def describe_example(example: dict) -> str:
             parts.append(f"{k} {e[k]}")
     rest = [f"{k}={v}" for k, v in e.items() if k not in {"W_in", "H_in", "D_in", "W_F", "H_F", "D_out",
                                                           "stride", "padding", "dilation", "groups"}]
-    return "worked example: " + ", ".join(parts + rest)
+    return "worked example: " + ", ".join(parts + rest) if parts + rest else ""
 
 
 def _source(f: Formula) -> str | None:

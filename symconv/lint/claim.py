@@ -19,6 +19,7 @@ class Reading:
     given: object = None          # the value (or formula) it states
     firm: bool = True             # the reading itself is certain (no guessed context)
     convention: str | None = None  # the convention under which it holds ("weights only")
+    stated: bool = False          # the note itself states that convention
     cause: str | None = None      # why it fails, when known ("a factor 2", "missing bias")
     source: str | None = None     # where its context came from ("worked example, line 9")
     detail: str | None = None     # what the engine found, when it says more than the values

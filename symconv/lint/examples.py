@@ -123,7 +123,7 @@ def _prose(lines) -> list[Claim]:
     same = any(_SAME.search(l.text) for l in lines)
     shape, source, layer, since = None, None, _Layer(), 0
     for line in lines:
-        text = line.text
+        text = line.text.replace(" ; ", " ")
         if line.code:
             continue
         if _BREAK.match(line.raw):

@@ -1,5 +1,7 @@
 """The one judge: a claim is *ok* when a firm reading holds, *wrong* when every plausible
-reading fails and its context is firm, else a *note* that says why it cannot tell.
+reading fails and its context is firm, else a *note* that says why it cannot tell. A claim
+that holds only under another known convention (weights without biases, FLOPs = MACs) is
+a *note* that names the convention, or *ok* when the note states that convention itself.
 
 Precision first: a false alarm is worse than a miss, so a failed reading that rests on a
 guess (a juxtaposition read as a product, an example the note does not tie to the claim)
@@ -32,9 +34,10 @@ def judge(claim: Claim) -> Verdict:
     evaluated = [r for r in claim.readings if r.holds is not None]
     holding = [r for r in evaluated if r.holds]
     if holding:
-        best = min(holding, key=lambda r: (r.convention is not None, not r.firm))
-        if best.convention:
-            return Verdict("ok", best, f"holds under a convention: {best.convention}; read as {best.how}")
+        best = min(holding, key=lambda r: (r.convention is not None and not r.stated, not r.firm))
+        if best.convention:   # right under that convention: silent when the note states it
+            said = f"holds under a convention: {best.convention}" + (f" ({best.detail})" if best.detail else "")
+            return Verdict("ok" if best.stated else "note", best, f"{said}; read as {best.how}")
         return Verdict("ok", best, f"{best.detail} (read as {best.how})" if best.detail
                        else f"read as {best.how}")
     if not evaluated:

@@ -24,6 +24,7 @@ from .claim import Claim
 from .examples import example_claims
 from .findings import Finding, LintResult
 from .judge import judge
+from .notation import detect
 from .source import read_lines
 from .totals import total_claims
 
@@ -56,6 +57,9 @@ def lint_text(text: str, path: str = "NOTE.md", notation: str | None = None,
     claims.extend(total_claims(lines, by_line))
     claims.extend(example_claims(lines))
     seen = {(c.line, c.text) for c in claims}
+    if notation is None:   # the author's letters, detected from the note (a flag wins)
+        notation, found = detect(text)
+        aliases = {**found, **(aliases or {})}
     for c in catalog_claims(text.lstrip("\ufeff"), notation, aliases):
         if c.kind != "formula" or (c.line, c.text) not in seen:   # a chain is read once
             claims.append(c)

@@ -26,19 +26,19 @@ MAX_PER_LINE = 100
 
 #: (pattern, layer name, options for a symbolic layer), first match wins.
 KINDS = (
-    (r"depth[- ]?wise[- ]separable|dw-sep|separable conv", "dw-sep", {}),
-    (r"depth[- ]?wise", "depthwise", {}),
-    (r"point[- ]?wise|\b1\s*[x×]\s*1\b", "pointwise", {}),
-    (r"\bgroup(?:ed)? conv", "grouped", {}),
-    (r"transposed|deconvolution|fractionally[- ]strided", "transposed-conv", {}),
-    (r"fully[- ]connected|\bdense\b", "dense", {}),
-    (r"global[- ]average[- ]pool|global[- ]avg[- ]pool|\bGAP\b", "global-avg-pool", {}),
-    (r"max[- ]?pool", "max-pool", {}),
-    (r"av(?:era)?g(?:e)?[- ]?pool|mean[- ]pool", "avg-pool", {}),
-    (r"batch[- ]?norm", "batchnorm", {}),
-    (r"dilated|atrous", "conv", {"dilation": "d"}),
+    (r"depth[- ]?wise[- ]separable|dw-sep|separable conv|深度可分离", "dw-sep", {}),
+    (r"depth[- ]?wise|逐通道卷积|深度卷积|(?<![A-Za-z])DW(?:卷积|层|\s+conv)", "depthwise", {}),
+    (r"point[- ]?wise|\b1\s*[x×]\s*1\b|逐点卷积|(?<![A-Za-z])PW(?:卷积|层|\s+conv)", "pointwise", {}),
+    (r"\bgroup(?:ed)? conv|分组卷积", "grouped", {}),
+    (r"transposed|deconvolution|fractionally[- ]strided|转置卷积|反卷积", "transposed-conv", {}),
+    (r"fully[- ]connected|\bdense\b|全连接", "dense", {}),
+    (r"global[- ]average[- ]pool|global[- ]avg[- ]pool|\bGAP\b|全局平均池化", "global-avg-pool", {}),
+    (r"max[- ]?pool|最大池化", "max-pool", {}),
+    (r"av(?:era)?g(?:e)?[- ]?pool|mean[- ]pool|平均池化", "avg-pool", {}),
+    (r"batch[- ]?norm|(?<![A-Za-z])BN(?![A-Za-z])|批归一化|批量归一化", "batchnorm", {}),
+    (r"dilated|atrous|空洞卷积|膨胀卷积", "conv", {"dilation": "d"}),
     (r"strided", "conv", {"stride": "S"}),
-    (r"convolution|\bconv\b", "conv", {}),
+    (r"convolution|\bconv\b|卷积", "conv", {}),
 )
 _KIND_RES = [(re.compile(p, re.I), name, opts) for p, name, opts in KINDS]
 
@@ -48,12 +48,18 @@ LABEL_WORDS = {
     "weights": "weights", "macs": "macs", "mac count": "macs", "mult-adds": "macs",
     "multiply-adds": "macs", "multiply-accumulates": "macs", "multiplications": "macs",
     "flops": "flops", "output size": "output-size", "output shape": "output-size",
-    "output": "output-size",
+    "output": "output-size", "maccs": "macs", "macc": "macs",
+    "参数量": "params", "参数数量": "params", "参数个数": "params", "计算量": "macs", "乘加次数": "macs",
+    "乘加数": "macs",
 }
+#: the label words of Chinese notes, after which a formula may follow without $...$
+_CJK_LABEL = re.compile(r"(?P<w>参数量|参数数量|参数个数|计算量|乘加次数|乘加数)\s*(?:为|是|[:=：])\s*\**"
+                        r"(?P<f>[A-Za-z(][A-Za-z0-9_()+\-*/^× ]*[A-Za-z0-9)])")
 _WORDS = "|".join(sorted((re.escape(w) for w in LABEL_WORDS), key=len, reverse=True))
 # A label just before a formula: "Params = ", "#MACs: ", "MACs (stride 2) = ", "number of parameters is".
 _LABEL_BEFORE = re.compile(
     rf"(?i)(?:^|[^A-Za-z])\#?\s*(?P<w>{_WORDS})\b\s*"
+    r"(?:(?:of|for|in)\s+(?:the\s+|a\s+|an\s+)?[A-Za-z0-9\- ]{1,40}?\s*)?"
     r"(?:per\s+output\s+(?P<per>value|element|pixel|position|location)\s*)?"
     r"(?:\([^()$]*\))?\s*(?:[:=]|is|are)?\s*$")
 _CONTINUE = re.compile(r"^\s*(?:[-*+]\s+)?=\s*$")
@@ -268,6 +274,13 @@ def scan(text: str):
             if count > MAX_PER_LINE:  # the linter notes the overflow; scan no further
                 break
             if math is None:
+                if not found and "$" not in line:
+                    for plain in itertools.islice(_CJK_LABEL.finditer(before), MAX_PER_LINE + 1):
+                        formula = plain.group("f")
+                        if re.search(r"[A-Za-z]", formula) and re.search(r"[x×*+/^]", formula):
+                            yield _place(frames, number, formula, LABEL_WORDS[plain.group("w")],
+                                         plain=True, before=before[:plain.start()])
+                            found = True
                 if not found and "$" not in line and not _OUTPUT_CLAIM.search(_flat(before)):
                     for plain in itertools.islice(_PLAIN.finditer(before), MAX_PER_LINE + 1):
                         quantity = LABEL_WORDS[plain.group("w").lower()]
@@ -313,12 +326,30 @@ def modifiers(text: str) -> dict:
     return out
 
 
+_IF = re.compile(r"(?i)\b(?:if|when|assum\w*|suppose|provided|given that|for the case)\b|如果|若|假设|当|设置")
+
+
+def _closest_kind(text: str) -> tuple | None:
+    """The layer type named nearest before a formula on its line (the last one named)."""
+    best, end = None, -1
+    for rx, name, opts in _KIND_RES:
+        for m in rx.finditer(_WIKI.sub(" ", text)):
+            if m.end() > end:
+                best, end = (name, opts), m.end()
+    return best
+
+
 def _place(frames, line, text, quantity, plain=False, claim=None, before="") -> Formula:
-    kind = next((f.kind for f in reversed(frames) if f.kind), None)
+    # a layer named on the line itself ("DW卷积的计算量为", "MACs of the depthwise:") wins
+    kind = _closest_kind(before) if before.strip() else None
+    kind = kind or next((f.kind for f in reversed(frames) if f.kind), None)
     example: dict = {}
     for f in frames:
         if f.example:
             example.update(f.example)
+    mods = modifiers(before)
+    if _IF.search(before):
+        mods["_if"] = True   # "if we set p = k - 1, the output is ...": a premise the formula needs
     return Formula(line, text, quantity, kind[0] if kind else None,
                    dict(kind[1]) if kind else {}, example, output_claim=claim, plain=plain,
-                   modifiers=modifiers(before))
+                   modifiers=mods)

@@ -1,0 +1,77 @@
+"""Lint speed of a 10,000-claim note, side by side with the linter before issue 11.
+
+    python benchmarks/lint_speed.py [--claims N] [--repeat R] [--baseline COMMIT]
+
+The note comes from benchmarks/make_note.py (the course style widened with the forms of
+other people's notes). The old linter is the package at BASELINE (default: the layout
+commit, the last before the new pipeline), unpacked with `git archive` into a temporary
+folder and run from there; both run cold, in their own process, alternately. Target: the
+new linter within 2x the old one's time. A benchmark, not a test: CI times nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+BASELINE = "9ef7a6c"   # "Layout: subpackages by concept": the old linter in the new layout
+
+
+def unpack(commit: str, into: Path) -> Path:
+    archive = subprocess.run(["git", "archive", "--format=tar", commit, "symconv", "templates"],
+                             cwd=ROOT, capture_output=True, check=True).stdout
+    path = into / "baseline.tar"
+    path.write_bytes(archive)
+    with tarfile.open(path) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def timed(cwd: Path, note: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "symconv", "lint", str(note)], cwd=cwd,
+                          capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"lint failed in {cwd}: {proc.stderr.strip()[:300]}")
+    return elapsed
+
+
+def main(argv=None) -> int:
+    from make_note import make_note
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--claims", type=int, default=10_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--baseline", default=BASELINE)
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="symconv-lint-speed-") as tmp:
+        tmp = Path(tmp)
+        (tmp / "old").mkdir()
+        old = unpack(args.baseline, tmp / "old")
+        text, wrong = make_note(args.claims)
+        note = tmp / "note.md"
+        note.write_text(text, encoding="utf-8")
+        new_times, old_times = [], []
+        for _ in range(args.repeat):   # alternate, so both see the same machine load
+            new_times.append(timed(ROOT, note))
+            old_times.append(timed(old, note))
+    new, base = statistics.median(new_times), statistics.median(old_times)
+    ratio = new / base
+    print(f"{args.claims:,}-claim note ({wrong} planted wrong), median of {args.repeat} cold runs:")
+    print(f"  new linter  {new:6.2f} s   (runs {', '.join(f'{t:.2f}' for t in new_times)})")
+    print(f"  old linter  {base:6.2f} s   (runs {', '.join(f'{t:.2f}' for t in old_times)}; {args.baseline})")
+    print(f"  ratio new/old {ratio:.2f} (target <= 2.0): {'yes' if ratio <= 2.0 else 'NO'}")
+    return 0 if ratio <= 2.0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,57 @@
+"""The author's notation, detected from the note itself: which letters mean what.
+
+Another author's letters are mapped to the course's symbols through the one resolver of
+:mod:`symconv.formula.notation`; this module only decides, from what the note writes, which
+known notation it uses and which extra spellings to read (``C_i`` for ``D_in``, ``Dk`` for
+MobileNet's ``D_K``, Andrew Ng's ``n[l-1]`` for the input size). Two notations that both
+fit make the choice ambiguous: then none is chosen (and no claim rests on a guess).
+
+>>> detect("cost $D_K \\\\cdot D_K \\\\cdot M \\\\cdot N \\\\cdot D_F \\\\cdot D_F$")
+('mobilenet', {})
+>>> detect("where n[l] = (n[l-1] + 2p[l] - f[l]) / s[l] + 1")[1]["n_prev"]
+'W_in'
+"""
+
+from __future__ import annotations
+
+import re
+
+_SIGNS = {
+    "mobilenet": re.compile(r"\bD_?\{?[KF]\}?(?![a-z])|\bD[kf]\b|(?<![A-Za-z])D[kf](?=x|\b)"),
+    "d2l": re.compile(r"\bn_(?:\\textrm\{)?h\b|\bk_(?:\\textrm\{)?h\b"),
+}
+#: spellings a note may use for the channels, read as the course's D_in / D_out
+_CHANNELS = {"C_i": "D_in", "C_o": "D_out", "C_{i}": "D_in", "C_{o}": "D_out", "c_i": "D_in",
+             "c_o": "D_out", "Ci": "D_in", "Co": "D_out"}
+#: MobileNet written without the underscore, as many notes do
+_MOBILENET = {"Dk": "K", "DK": "K", "Df": "W_out", "DF": "W_out", "Dg": "W_out"}
+#: a glossary that says H and W measure the output map
+_HW_OUT = re.compile(r"H\s*[,，、]\s*W[^\n]{0,30}(?:输出|output)|(?:输出|output)[^\n]{0,30}\bH\b[^\n]{0,10}\bW\b")
+#: Andrew Ng's course: n[l-1] in, n[l] out, f[l], p[l], s[l], nc[l-1], nc[l]
+_DLAI = re.compile(r"\b(?:n|f|p|s|nc)\[l(?:-1)?\]")
+DLAI = {"n_prev": "W_in", "n": "W_out", "f": "K", "p": "P", "s": "S", "nc_prev": "D_in", "nc": "D_out"}
+
+
+def detect(text: str) -> tuple[str | None, dict[str, str]]:
+    """(a notation of :data:`symconv.formula.notation.NOTATIONS` or None, extra aliases)."""
+    found = [name for name, sign in _SIGNS.items() if sign.search(text)]
+    notation = found[0] if len(found) == 1 else None
+    aliases = {k: v for k, v in _CHANNELS.items() if re.search(rf"(?<![A-Za-z]){re.escape(k)}(?![A-Za-z0-9])", text)}
+    if notation == "mobilenet":
+        aliases.update({k: v for k, v in _MOBILENET.items() if re.search(rf"(?<![A-Za-z]){k}", text)})
+    if _DLAI.search(text) and notation is None:
+        aliases.update(DLAI)
+    if notation is None and any(v in ("D_in", "D_out") for v in aliases.values()) and _HW_OUT.search(text):
+        notation = "cin-cout"   # C_i, C_o with H, W said to be the output map
+    if notation == "d2l":   # d2l's own letters for the channels
+        aliases = {k: v for k, v in aliases.items() if k not in ("c_i", "c_o")}
+    return notation, aliases
+
+
+def prepare(formula: str) -> str:
+    """A formula in the author's spelling made readable: ``DfxDfxM`` -> ``Df*Df*M`` (names
+    joined by x), ``n[l-1]`` -> ``n_prev``, ``f[l]`` -> ``f``."""
+    if re.search(r"[A-Za-z0-9]x[A-Z]|[A-Z][a-z]?x\d", formula):
+        formula = re.sub(r"(?<=[A-Za-z0-9)])x(?=[A-Z0-9(])", "*", formula)
+    formula = re.sub(r"\b(n|nc|f|p|s)\[l-1\]", r"\1_prev", formula)
+    return re.sub(r"\b(n|nc|f|p|s)\[l\]", r"\1", formula)
