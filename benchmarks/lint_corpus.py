@@ -11,9 +11,9 @@ claim there) is judged wrong, *checked* when one is judged ok or wrong. Figures:
 - recall: WRONG labels flagged, over all WRONG labels (target >= 70 %);
 - checked: labels checked (ok or wrong), over all labels (target >= 60 %).
 
-`--old` scores the linter of the flat package (before issue 11), which reports wrong findings
-and a count of checked formulas but not which ones: its 'checked' is that count over the labels,
-an upper bound.
+`--old` scores the linter before issue 11 (BASELINE, unpacked with git archive), which
+reports wrong findings and a count of checked formulas but not which ones: its 'checked' is
+that count over the labels, an upper bound.
 """
 
 from __future__ import annotations
@@ -35,11 +35,22 @@ def labels(which: str = "all") -> list[dict]:
     return [e for e in every if which == "all" or e["file"].startswith(which + "/")]
 
 
+BASELINE = "9ef7a6c"   # the layout commit: the linter before issue 11, in the new layout
+
+
 def run_lint(paths: list[Path], old: bool = False) -> dict:
-    """The linter's JSON for these files (the CLI of this checkout, in a subprocess)."""
-    module = "symconv.cli" if old else "symconv"
-    proc = subprocess.run([sys.executable, "-m", module, "lint", "--format", "json", *map(str, paths)],
-                          cwd=ROOT, capture_output=True, text=True)
+    """The linter's JSON for these files (the CLI of this checkout, or of BASELINE unpacked
+    with git archive into a temporary folder, in a subprocess)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="symconv-old-") as tmp:
+        cwd = ROOT
+        if old:
+            from lint_speed import unpack
+
+            cwd = unpack(BASELINE, Path(tmp))
+        proc = subprocess.run([sys.executable, "-m", "symconv", "lint", "--format", "json",
+                               *(str(p.resolve()) for p in paths)], cwd=cwd, capture_output=True, text=True)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"lint failed ({proc.returncode}): {proc.stderr.strip()}")
     return json.loads(proc.stdout)
@@ -54,10 +65,8 @@ def claims_of(report: dict) -> list[dict]:
     out = []
     for row in rows:
         path = Path(row["file"])
-        rel = path.resolve().relative_to(CORPUS) if path.is_absolute() or (ROOT / path).exists() else path
-        if not path.is_absolute():
-            rel = (ROOT / path).resolve().relative_to(CORPUS)
-        out.append({**row, "file": rel.as_posix()})
+        path = path if path.is_absolute() else ROOT / path
+        out.append({**row, "file": path.resolve().relative_to(CORPUS).as_posix()})
     return out
 
 

@@ -229,8 +229,8 @@ class Linter:
         by_example = False
         if not a.free_symbols and not b.free_symbols:
             return  # plain arithmetic: chains.py reads it, with written precision
-        if (_NAME.fullmatch(ta.strip()) or _NAME.fullmatch(tb.strip())) and \
-                not ({a, b} & {SYMBOLS["W_out"], SYMBOLS["H_out"]}):
+        if (_NAME.fullmatch(ta.strip()) or _NAME.fullmatch(tb.strip())) and a.free_symbols and \
+                b.free_symbols and not ({a, b} & {SYMBOLS["W_out"], SYMBOLS["H_out"]}):
             return  # p_h = k_h - 1, p_h = p_w: a setting the author chooses, not a claim
         if (a.free_symbols or b.free_symbols) and not (
                 a.free_symbols and b.free_symbols and not (a.is_Symbol or b.is_Symbol)):

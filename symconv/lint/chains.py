@@ -46,13 +46,33 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+_RUN_CHARS = set("0123456789 \t.,+-*/^×∗·÷−–()[]{}xX")
+_RUN_WORDS = ("\\times", "\\cdot", "\\div", "\\frac", "\\dfrac", "\\left", "\\right", "\\,", "\\;")
+
+
+def _tail_start(part: str) -> int:
+    """Where the run of arithmetic at the end of ``part`` starts (one pass from the right)."""
+    i = len(part)
+    while i > 0:
+        if part[i - 1] in _RUN_CHARS:
+            i -= 1
+            continue
+        for word in _RUN_WORDS:
+            if part.endswith(word, 0, i):
+                i -= len(word)
+                break
+        else:
+            break
+    return i
+
+
 def _tail_candidates(part: str) -> list[str]:
     """Left operands at the end of ``part``: the longest first, then the suffixes that start
     where two operands sit side by side. [] when the expression runs on into letters."""
-    m = _TAIL.search(part)
-    if not m:
+    start = _tail_start(part)
+    if start == len(part):
         return []
-    run, before = m.group(), part[:m.start()]
+    run, before = part[start:], part[:start]
     stripped = run.lstrip()
     if not stripped:
         return []
