@@ -201,7 +201,7 @@ CASES: list[Case] = [
          setup=_write("net.toml", 'name = "a\\u0000b\\u001b[31mc\\u007fd\\u0085"\n'
                                   '[[layers]]\ntype = "conv"\nD_out = 4\nK = 1\nname = "x\\u001b"\n')),
     case("lint-formfeed-lines", "lint", "{d}/n.md", expect=(1,),
-         setup=_write("n.md", "# Convolution\x0c\x1c\x1d\x1e\u2028\n- Params = $D_{out} W_F H_F D_{in}$\n")),
+         setup=_write("n.md", "# Convolution\x0c\x1c\x1d\x1e\u2028\n- Params = $D_{out} W_F H_F D_{in} D_{in}$\n")),
     # 8. validation gaps
     case("eval-maxpool-padding", "eval", "max-pool", "K=2", "--padding", "2"),
     case("net-spec-padding-expr", "net", "{d}/net.toml", expect=(0,),
