@@ -417,7 +417,8 @@ def test_latex_format_compiles(capsys, tmp_path):
 def test_line_numbers_are_the_editors(separator):
     """Only \\n, \\r\\n and \\r end a line (as in every editor and CommonMark); the characters
     where str.splitlines() also cuts must not push the finding down (issue 12)."""
-    note = f"# Convolution{separator * 7}\n- Params = $D_{{out}} W_F H_F D_{{in}}$\n"
+    # a formula with a slip (an extra D_in): weights without bias alone is a convention note now
+    note = f"# Convolution{separator * 7}\n- Params = $D_{{out}} W_F H_F D_{{in}} D_{{in}}$\n"
     lines = {f.line for f in lint_text(note).findings if f.kind == "wrong"}
     assert lines == {2}
     assert {f.line for f in lint_text(note.replace("\n", "\r\n")).findings if f.kind == "wrong"} == {2}

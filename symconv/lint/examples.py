@@ -43,9 +43,11 @@ _VALID = re.compile(r"(?i)\bvalid\b|no (?:zero[- ])?padding")
 _KERNEL_EQ = re.compile(r"(?i)\bf\d*p?\s*=\s*(\d+)|\bF\s*=\s*(\d+)|\b(?:pool(?:ing)? size|kernel[_ ]size|window)\s*=\s*(\d+)")
 _KERNEL_OF = re.compile(rf"(?i)(?:size|filters?|kernels?|window|of)\s*(?:is\s*|=\s*|:\s*)?(?:reduced to\s*)?{_N}{_X}{_N}\b"
                         rf"|{_N}{_X}{_N}\s*(?:filters?|kernels?|conv|convolution|max|pool|window|same)")
-_FILTERS = re.compile(r"(?i)\b(\d+)\s+(?:such\s+|same\s+)?(?:filters|kernels|output channels)\b"
-                      r"|number of filters\s*=\s*(\d+)|\bK\s*=\s*(\d+)|apply\s+(\d+)\s*\(|(\d+)\s+Filters")
+_FILTERS = re.compile(r"(?i)\b(\d{1,6})\s+(?:such\s+|same\s+)?(?:filters|kernels|output channels)\b"
+                      r"|number of filters\s*=\s*(\d{1,6})|\bK\s*=\s*(\d{1,6})|apply\s+(\d{1,6})\s*\("
+                      r"|\b(\d{1,6})\s+Filters")
 _BREAK = re.compile(r"^\s*#|^\s*```")
+MAX_LINE = 4000   # longest line read for worked examples (as chains.MAX_LINE)
 NEAR = 12   # lines between an input (or the last output) and a claim that rests on it
 
 
@@ -124,7 +126,7 @@ def _prose(lines) -> list[Claim]:
     shape, source, layer, since = None, None, _Layer(), 0
     for line in lines:
         text = line.text.replace(" ; ", " ")
-        if line.code:
+        if line.code or len(text) > MAX_LINE:   # a generated or hostile line
             continue
         if _BREAK.match(line.raw):
             layer = _Layer()
