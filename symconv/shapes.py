@@ -86,6 +86,13 @@ def as_size(value, name: str, minimum: int = 1) -> sympy.Expr:
         value = sympy.Integer(int(value))
     if not isinstance(value, sympy.Basic):
         raise InputError(f"{name} must be a whole number or a symbol, not {value!r}")
+    return _checked_expression(value, name, minimum)
+
+
+@functools.lru_cache(maxsize=4096)
+def _checked_expression(value: sympy.Basic, name: str, minimum: int) -> sympy.Basic:
+    """``value`` when it may be a size (a number among them must be whole and at least
+    ``minimum``); the same sizes meet layer after layer, and ``is_number`` walks the tree."""
     if value.is_number:
         if not value.is_integer:
             raise InputError(f"{name} must be a whole number, not {value}")

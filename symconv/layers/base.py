@@ -31,6 +31,7 @@ import sympy
 
 from ..errors import InputError
 from ..printing import to_latex
+from ..products import times
 from ..suggest import Words
 from .results import count
 from ..shapes import as_padding, as_size, conv_output_size, whole
@@ -211,7 +212,9 @@ class Layer:
     @count
     def macs(self) -> sympy.Expr:
         """Multiply-accumulates of a weight with an input value, batch 1 (a count of MACs)."""
-        return sympy.Integer(0) if self.fan_in is None else self.fan_in * self.D_out * self.positions
+        if self.fan_in is None:
+            return sympy.Integer(0)
+        return times(self.fan_in * self.D_out, self.positions)  # see symconv.products
 
     @count
     def flops(self) -> sympy.Expr:

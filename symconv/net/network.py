@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import sympy
 
@@ -84,7 +85,6 @@ class Analysis:
 
 def _exact(value, name: str) -> sympy.Expr:
     """A value as an exact sympy number (``0.5`` is ``1/2``)."""
-    from fractions import Fraction
 
     if isinstance(value, bool) or not isinstance(value, (int, float, Fraction, sympy.Basic)):
         raise InputError(f"{name} must be a number, not {value!r}")
@@ -177,7 +177,8 @@ class Network:
         divisible = self.assume_divisible if assume_divisible is None else assume_divisible
         rows, out, strides, failed = self.walk(shape, subs, bool(divisible), heads)
         stride = tuple(sympy.Integer(math.lcm(*[int(s[axis]) for s in strides
-                                                 if s[axis].is_Integer] or [1])) for axis in (0, 1))
+                                                 if s[axis] == int(s[axis])] or [1]))
+                       for axis in (0, 1))
         if divisible:
             # Propagate W = S_W w, H = S_H h (the floors of exact divisions vanish), then map back.
             there, back = {}, {}
@@ -202,15 +203,18 @@ class Network:
             raise InputError(f"{self.name}: the network has no layers")
         count_rows(self.layers)
         walker = Walker(subs, self.source, whole_widths=whole_widths, include_heads=heads)
-        out, _ = walker.walk(self.layers, shape, "", (sympy.Integer(1), sympy.Integer(1)))
+        out, _ = walker.walk(self.layers, shape, "", (1, 1))
         return walker.rows, out, walker.strides, walker.failed_heads
 
     def check_used(self, names) -> None:
         """Refuse a value the network has no place for (``C=1`` for a network whose input
         fixes 3 channels, ``alpha`` for one without a width multiplier): it would be ignored."""
-        used = {str(s) for s in _symbols_in((self.C, self.H, self.W, self.layers))}
+        names = [str(name) for name in names]
+        used = {str(s) for s in _symbols_in((self.C, self.H, self.W))}
+        if not set(names) <= used:  # a name the input does not use: look through the layers
+            used |= {str(s) for s in _symbols_in(self.layers)}
         for name in names:
-            if str(name) not in used:
+            if name not in used:
                 raise InputError(f"{self.name} does not use {name} (its input is {self.C} x "
                                  f"{self.H} x {self.W}, C x H x W); drop {name}")
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from fractions import Fraction
 from typing import Iterable
 
 import sympy
@@ -24,6 +25,7 @@ import sympy
 from ..errors import InputError
 from ..limits import MAX_DISTINCT_LAYERS, MAX_LAYERS, MAX_TOTAL_STRIDE, check_count
 from ..layers import REGISTRY, Dense, GlobalAvgPool, Shape, TransposedConv, layer_class
+from ..shapes import whole
 from ..symbols import SYMBOLS, D_in, as_expr
 from .nodes import MAX_NESTING, NETWORK_OPS, Concat, Head, LayerSpec, Multiply, Residual, Row, Sequence
 from .ops import apply_op
@@ -356,10 +358,10 @@ class Walker:
             return out, scale
         if scale is None or isinstance(built, (Dense, GlobalAvgPool)):
             return out, None
-        stride = getattr(built, "stride", (sympy.Integer(1), sympy.Integer(1)))
-        if all(s.is_Integer for s in stride):
+        stride = [whole(s) for s in getattr(built, "stride", (1, 1))]
+        if None not in stride:  # the scale is Python numbers: sympy compares numbers slowly
             if isinstance(built, TransposedConv):
-                scale = (scale[0] / stride[0], scale[1] / stride[1])
+                scale = (_ratio(scale[0], stride[0]), _ratio(scale[1], stride[1]))
             else:
                 scale = (scale[0] * stride[0], scale[1] * stride[1])
             if max(scale) > MAX_TOTAL_STRIDE:
@@ -412,6 +414,12 @@ class Walker:
         options.update({name: value for name, value in actual.items() if name in fields})
         built = cls(**options)
         return built, built.output_size, None
+
+
+def _ratio(a, b):
+    """``a / b`` exactly: an int when it is whole, else a ``Fraction``."""
+    q = Fraction(a, b)
+    return q.numerator if q.denominator == 1 else q
 
 
 def count_rows(nodes, depth: int = 0) -> int:

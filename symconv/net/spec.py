@@ -107,8 +107,15 @@ def read_text(text: str, source: str = "<spec>") -> dict:
 
 def _lines(text: str) -> dict:
     """Where things start in the text: the ``[[layers]]`` headers in order, ``[blocks.NAME]``."""
-    def line(pos):
-        return text.count("\n", 0, pos) + 1
+    last, number = 0, 1
+
+    def line(pos):  # positions come in increasing order: count each newline once
+        nonlocal last, number
+        if pos < last:
+            last, number = 0, 1
+        number += text.count("\n", last, pos)
+        last = pos
+        return number
 
     return {"layers": [line(m.start()) for m in _HEADER.finditer(text)],
             "blocks": {m.group(1).strip('"'): line(m.start()) for m in _BLOCK_HEADER.finditer(text)}}
