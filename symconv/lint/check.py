@@ -139,6 +139,7 @@ def find_counterexample(a: sympy.Expr, b: sympy.Expr, valid: Callable[[dict], bo
     return {s.name: v for s, v in values.items()}, va, vb
 
 
+@remember(lambda difference: difference)  # pure; a note's layer variants share differences
 def agreement(difference: sympy.Expr) -> tuple[str | None, bool]:
     """``(condition, never)``: when a nonzero difference vanishes, e.g. ``'D_in = D_out'``;
     ``never`` is True when no positive sizes make it vanish."""
