@@ -25,6 +25,7 @@ from ..errors import InputError
 from ..formula.parse import Resolver, parse
 from ..layers import layer_class
 from ..layers.options import option_value
+from ..memo import remember
 from ..symbols import SYMBOLS
 from .check import LABELS, check_formula, compare, expected_for
 from .claim import Claim, Reading
@@ -62,6 +63,14 @@ def _show(expr) -> str:
     return str(expr)
 
 
+def _frozen(values: dict | None):
+    """A dict of options or example numbers as a hashable key (None stays None)."""
+    return None if values is None else tuple(sorted(values.items()))
+
+
+# pure (a frozen layer from its kind and settings), and a note asks for the same few layers
+# once per formula: each is built, and its output size derived, once
+@remember(lambda kind, options, example: (kind, _frozen(options), _frozen(example)))
 def _layer(kind: str, options: dict, example: dict | None):
     """The layer a formula is about: symbolic options of its kind, or the example's numbers."""
     cls = layer_class(kind)
@@ -78,6 +87,12 @@ def _layer(kind: str, options: dict, example: dict | None):
 
 def _example_values(kind: str | None, example: dict) -> dict:
     """The example's numbers as symbol -> value, with the output size when it follows."""
+    return dict(_remembered_values(kind, _frozen(example)))
+
+
+@remember(lambda kind, example: (kind, example))   # pure, asked once per formula
+def _remembered_values(kind: str | None, frozen: tuple) -> dict:
+    example = dict(frozen)
     values = {SYMBOLS[k]: sympy.Integer(v) for k, v in example.items()
               if k in SYMBOLS and isinstance(v, int)}
     if example.get("W_F") is not None and example.get("W_F") == example.get("H_F"):
