@@ -17,6 +17,7 @@ parses a formula; :mod:`symconv.lint` checks them.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -124,6 +125,12 @@ class _Frame:
 
 def detect_kind(text: str) -> tuple[str, dict] | None:
     """The layer type a heading or list item names (not counting ``[[links]]``)."""
+    found = _detect_kind(text)
+    return (found[0], dict(found[1])) if found else None
+
+
+@functools.lru_cache(maxsize=4096)   # pure; a note repeats its headings and list items
+def _detect_kind(text: str) -> tuple[str, dict] | None:
     text = _WIKI.sub(" ", text)
     for field_re in (_EXAMPLE["input"], _EXAMPLE["filter"]):
         text = field_re.sub(" ", text)
@@ -139,9 +146,17 @@ def _flat(text: str) -> str:
     return text.replace("$", " ").replace("\\,", "")
 
 
-def read_example(text: str, example: dict) -> dict:
-    """Update a worked example from one line; a second Input or Filter starts a new example."""
-    flat = _flat(text)
+#: a word every pattern of :data:`_EXAMPLE` needs: a line without one states no example
+_EXAMPLE_WORD = re.compile(r"(?i)input|filter|kernel|window|padding|stride|dilation|groups|output"
+                           r"|d_out|bias")
+
+
+def read_example(text: str, example: dict, flat: str | None = None) -> dict:
+    """Update a worked example from one line; a second Input or Filter starts a new example.
+    (``flat`` is ``_flat(text)`` when the caller has it.)"""
+    flat = _flat(text) if flat is None else flat
+    if not _EXAMPLE_WORD.search(flat):
+        return dict(example)
     found = {k: r.search(flat) for k, r in _EXAMPLE.items()}
     if (found["input"] and "W_in" in example) or (found["filter"] and "W_F" in example):
         example = {}
@@ -190,6 +205,7 @@ def _per(quantity: str | None, what: str | None) -> str | None:
     return f"macs-per-output-{'value' if what.lower() in ('value', 'element') else 'pixel'}"
 
 
+@functools.lru_cache(maxsize=4096)   # pure; "- Params = " comes back on every section
 def _label(before: str) -> str | None:
     """The quantity labelled just before a formula (``Params = ``, ``| MACs | `` in a table)."""
     before = before.replace("*", " ").replace("_", " ").replace("|", " : ")
@@ -259,8 +275,9 @@ def scan(text: str):
         elif line.strip() and not line[:1].isspace():
             frames = [f for f in frames if f.rank < 10]
         section = next(f for f in reversed(frames) if f.example is not None)
-        section.example = read_example(line, section.example)
-        claim = _OUTPUT_CLAIM.search(_flat(line))
+        flat = _flat(line)
+        section.example = read_example(line, section.example, flat)
+        claim = _OUTPUT_CLAIM.search(flat)
         if claim and "$" not in line:
             dims = tuple(int(d) for d in claim.groups() if d)
             yield _place(frames, number, claim.group(0), "output-size", plain=True, claim=dims)
@@ -314,6 +331,11 @@ def scan(text: str):
 def modifiers(text: str) -> dict:
     """Options that the words just before a formula set: ``without bias``, ``same padding``,
     ``stride 2``."""
+    return dict(_modifiers(text))
+
+
+@functools.lru_cache(maxsize=4096)   # pure; the text before a formula repeats
+def _modifiers(text: str) -> dict:
     flat = _flat(text)
     out: dict = {}
     if _EXAMPLE["nobias"].search(flat):
@@ -329,11 +351,13 @@ def modifiers(text: str) -> dict:
 _IF = re.compile(r"(?i)\b(?:if|when|assum\w*|suppose|provided|given that|for the case)\b|如果|若|假设|当|设置")
 
 
+@functools.lru_cache(maxsize=4096)   # pure; the text before a formula repeats
 def _closest_kind(text: str) -> tuple | None:
     """The layer type named nearest before a formula on its line (the last one named)."""
     best, end = None, -1
+    text = _WIKI.sub(" ", text)
     for rx, name, opts in _KIND_RES:
-        for m in rx.finditer(_WIKI.sub(" ", text)):
+        for m in rx.finditer(text):
             if m.end() > end:
                 best, end = (name, opts), m.end()
     return best
