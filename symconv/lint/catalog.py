@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
 import sympy
@@ -59,6 +60,7 @@ _LABEL_LHS = re.compile(r"(?i)^\s*(?:\\text\{|\\mathrm\{|\\#|#)*\s*(params|param
                         r"weights|mult-adds)\s*\}?\s*$")
 
 
+@functools.lru_cache(maxsize=4096, typed=True)   # the same few formulas, once per claim
 def _show(expr) -> str:
     return str(expr)
 

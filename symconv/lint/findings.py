@@ -6,10 +6,14 @@ every claim read, ok ones included, with its line, text, reading, verdict and me
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
+from fractions import Fraction
 
-from ..printing import as_json_value, escape_latex, escape_markdown
+import sympy
+
+from ..printing import as_json_value, escape_latex, escape_markdown, to_latex
 
 
 @dataclass(frozen=True)
@@ -43,11 +47,18 @@ class Finding:
 
 def _json(value):
     """A value for JSON: exact integers as integers, other fractions as decimals."""
-    from fractions import Fraction
-
     if isinstance(value, Fraction):
         return value.numerator if value.denominator == 1 else float(value)
+    if isinstance(value, sympy.Basic) and not value.is_Integer:   # as as_json_value writes it
+        expr, latex = _printed(value)
+        return {"expr": expr, "latex": latex}
     return as_json_value(value)
+
+
+@functools.lru_cache(maxsize=4096)   # a report repeats the catalog's few formulas
+def _printed(expr: sympy.Basic) -> tuple[str, str]:
+    """An expression's text and LaTeX (sympy's equality is structural: equal is same print)."""
+    return str(expr), to_latex(expr)
 
 
 @dataclass
