@@ -34,7 +34,7 @@ import sympy
 
 from .errors import InputError
 from .layers import Layer, Quantity
-from .layers.results import plain
+from .counts import plain
 from .limits import factorable
 from .printing import to_latex
 from .symbols import as_expr

@@ -33,6 +33,7 @@ from typing import Union
 
 import sympy
 
+from .counts import Count
 from .errors import InputError
 from .symbols import as_expr
 
@@ -77,13 +78,13 @@ def as_size(value, name: str, minimum: int = 1) -> sympy.Expr:
     if n is not None:
         if n < minimum:
             raise InputError(f"{name} must be at least {minimum}, not {n}")
-        return value if isinstance(value, sympy.Integer) else sympy.Integer(n)
-    if isinstance(value, numbers.Integral):  # int, numpy.int64, ...
-        value = sympy.Integer(int(value))
-    elif isinstance(value, numbers.Real) and not isinstance(value, sympy.Basic):
+        return value if type(value) is Count else Count(n)
+    if isinstance(value, numbers.Integral):  # numpy.int64, ...
+        return as_size(int(value), name, minimum)
+    if isinstance(value, numbers.Real) and not isinstance(value, sympy.Basic):
         if not float(value).is_integer():  # 8.0 (a float, numpy.float32) is a whole number
             raise InputError(f"{name} must be a whole number, not {value!r}")
-        value = sympy.Integer(int(value))
+        return as_size(int(value), name, minimum)
     if not isinstance(value, sympy.Basic):
         raise InputError(f"{name} must be a whole number or a symbol, not {value!r}")
     return _checked_expression(value, name, minimum)
@@ -134,7 +135,7 @@ def padding_per_side(padding: Padding, k: Size, dilation: Size = 1) -> sympy.Exp
 
 def same_padding(i: Size, k: Size, stride: Size = 1, dilation: Size = 1) -> sympy.Expr:
     """Total padding (both sides) that TensorFlow's ``same`` adds so that ``o = ceil(i/s)``."""
-    i = as_size(i, "input size")
+    i, stride = as_expr(as_size(i, "input size")), as_expr(stride)
     need = (sympy.ceiling(i / stride) - 1) * stride + effective_kernel(k, dilation) - i
     return sympy.Max(need, 0)
 
@@ -184,7 +185,7 @@ def conv_output_size(i: Size, k: Size, stride: Size = 1, padding: Padding = Padd
         n = whole(i)
     padding = as_padding(padding)
     if isinstance(padding, str) and padding == PaddingMode.SAME:
-        return sympy.Integer(-(-n // s)) if n is not None else sympy.ceiling(i / s)
+        return Count(-(-n // s)) if n is not None else sympy.ceiling(i / s)
     pp = whole(padding_per_side(padding, kk, d))
     if pp is None:  # a symbolic amount of padding
         return _general_output_size(as_size(i, "input size"), sympy.Integer(kk), sympy.Integer(s),
@@ -196,10 +197,11 @@ def conv_output_size(i: Size, k: Size, stride: Size = 1, padding: Padding = Padd
         raise InputError(f"{what}: the {'dilated ' if d != 1 else ''}kernel spans {span} but the "
                          f"padded input is only {n + 2 * pp} wide; use a smaller kernel or more "
                          "padding")
-    return sympy.Integer((n + 2 * pp - span) // s + 1)
+    return Count((n + 2 * pp - span) // s + 1)
 
 
 def _general_output_size(i, k, stride, padding, dilation, what: str) -> sympy.Expr:
+    i, k, stride, dilation = as_expr(i), as_expr(k), as_expr(stride), as_expr(dilation)
     if isinstance(padding, str) and padding == PaddingMode.SAME:
         return sympy.ceiling(i / stride)
     p = padding_per_side(padding, k, dilation)
@@ -234,7 +236,7 @@ def transposed_output_size(i: Size, k: Size, stride: Size = 1, padding: Padding 
             out = s * (n - 1) - 2 * p + d * (kk - 1) + 1 + a
             if out < 1:
                 raise InputError(f"{what}: the output would be {out} wide; use less padding")
-            return sympy.Integer(out)
+            return Count(out)
     limit = sympy.Max(stride, dilation)
     if (limit - output_padding).is_number and output_padding >= limit:
         raise InputError(f"{what}: output padding must be smaller than the stride or the "

@@ -20,7 +20,7 @@ RANKS = {
     "errors": 0, "version": 0, "suggest": 0.5,  # suggest: pure Python, imports errors only
     "memo": 0.5,  # remembering pure answers (and the InputError they raised)
     "limits": 0.5,  # the input limits: every layer may check them
-    "symbols": 1, "products": 1,  # products: a number times an expression, sympy only
+    "symbols": 1, "products": 1, "counts": 1,  # products, counts: exact numbers, sympy only
     "shapes": 2, "printing": 2,
     "layers": 3,
     "engine": 4, "sweep": 4, "formula": 4,

@@ -23,7 +23,7 @@ import sympy
 
 from ..errors import InputError
 from ..shapes import PaddingMode, padding_per_side
-from ..symbols import D_in, D_out, H_F, H_in, W_F, W_in
+from ..symbols import D_in, D_out, H_F, H_in, W_F, W_in, as_expr
 from .results import count
 from .base import Layer, Shape, Size
 
@@ -109,7 +109,8 @@ class MaxPool(Layer):
             if p == PaddingMode.SAME:
                 raise InputError(f"{self.name}: ceil_mode with 'same' padding is not defined; "
                                  "give the padding as a number")
-            p = padding_per_side(p, k, d)
+            i, k, s, d = as_expr(i), as_expr(k), as_expr(s), as_expr(d)
+            p = as_expr(padding_per_side(p, k, d))
             span = d * (k - 1) + 1
             last = sympy.ceiling((i + 2 * p - span) / s)
             if not (p + s - span <= 0) is sympy.true:
