@@ -79,6 +79,9 @@ class Count(_Exact, int):
         return sympy.Integer(int(self))
 
 
+ZERO, ONE = Count(0), Count(1)
+
+
 class Quotient(_Exact, Fraction):
     """A count that is not whole: a ``Fraction`` with ``.expr``, its sympy ``Rational``."""
 

@@ -25,6 +25,8 @@ import sympy
 
 def times(a, b) -> sympy.Expr:
     """``a * b`` for sympy expressions or ints; the same expression sympy's ``*`` gives."""
+    if isinstance(a, int) and isinstance(b, int):  # Python ints (Counts) multiply as they are
+        return a * b
     a, b = _expr(a), _expr(b)
     if a.is_Rational and _plain_product(b):
         return _scaled(a, b)

@@ -71,7 +71,11 @@ def whole(value) -> int | None:
 
 
 def as_size(value, name: str, minimum: int = 1) -> sympy.Expr:
-    """``value`` as a sympy expression; a number below ``minimum`` or not an integer is an error."""
+    """``value`` as a size: a whole number as a :class:`~symconv.counts.Count` (a Python
+    int), else a sympy expression; a number below ``minimum`` or not whole is an error."""
+    kind = type(value)
+    if (kind is Count or kind is int) and value >= minimum:  # the common case, quickly
+        return value if kind is Count else Count(value)
     if isinstance(value, bool):
         raise InputError(f"{name} must be a whole number, not {value!r}")
     n = whole(value)
@@ -123,7 +127,7 @@ def effective_kernel(k: Size, dilation: Size = 1) -> sympy.Expr:
 def padding_per_side(padding: Padding, k: Size, dilation: Size = 1) -> sympy.Expr:
     """The zero padding on each side for ``valid``, ``full`` or an explicit amount."""
     if not isinstance(padding, str):  # an amount (comparing a sympy number with a word is slow)
-        return as_expr(padding)
+        return padding if isinstance(padding, int) else as_expr(padding)
     if padding == PaddingMode.VALID:
         return sympy.Integer(0)
     if padding == PaddingMode.FULL:

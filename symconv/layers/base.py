@@ -29,6 +29,7 @@ from typing import ClassVar, Union
 
 import sympy
 
+from ..counts import ZERO
 from ..errors import InputError
 from ..printing import to_latex
 from ..products import times
@@ -136,20 +137,8 @@ class Layer:
 
     def __post_init__(self, K=None) -> None:
         self._square(K)
-        for name in _field_names(type(self)):
-            value = getattr(self, name)
-            if name in SIZE_FIELDS:
-                object.__setattr__(self, name, as_size(value, name))
-            elif name in ("stride", "dilation"):
-                object.__setattr__(self, name, pair(value, name))
-            elif name == "padding":
-                object.__setattr__(self, name, padding_pair(value))
-            elif name in ("groups", "depth_multiplier"):
-                object.__setattr__(self, name, as_size(value, name.replace("_", " ")))
-            elif name == "output_padding":
-                object.__setattr__(self, name, pair(value, "output padding", 0))
-            elif name == "bias" and not isinstance(value, bool):
-                raise InputError(f"bias must be True or False, not {value!r}")
+        for name, read in _readers(type(self)):
+            object.__setattr__(self, name, read(getattr(self, name)))
         self.validate()
         self.output_size  # computing it checks that the kernel fits (subclasses compute it once)
 
@@ -185,22 +174,22 @@ class Layer:
     @count
     def weights(self) -> sympy.Expr:
         """Weights, no biases, no normalisation parameters (a count of parameters)."""
-        return sympy.Integer(0) if self.fan_in is None else self.D_out * self.fan_in
+        return ZERO if self.fan_in is None else self.D_out * self.fan_in
 
     @count
     def biases(self) -> sympy.Expr:
         """Bias terms, one per output channel when bias is on (a count of parameters)."""
-        return sympy.Integer(0) if self.fan_in is None else self.D_out * self._bias
+        return ZERO if self.fan_in is None else self.D_out * self._bias
 
     @count
     def affine(self) -> sympy.Expr:
         """Normalisation scale and shift, BatchNorm's gamma and beta (a count of parameters)."""
-        return sympy.Integer(0)
+        return ZERO
 
     @count
     def buffers(self) -> sympy.Expr:
         """Non-trainable state, BatchNorm's running mean and variance (a count of values)."""
-        return sympy.Integer(0)
+        return ZERO
 
     @count
     def params(self) -> sympy.Expr:
@@ -213,7 +202,7 @@ class Layer:
     def macs(self) -> sympy.Expr:
         """Multiply-accumulates of a weight with an input value, batch 1 (a count of MACs)."""
         if self.fan_in is None:
-            return sympy.Integer(0)
+            return ZERO
         return times(self.fan_in * self.D_out, self.positions)  # see symconv.products
 
     @count
@@ -279,9 +268,34 @@ def _is(value, symbol: sympy.Symbol) -> bool:
     return value is symbol or (isinstance(value, sympy.Symbol) and value == symbol)
 
 
+def _size(name: str, value):
+    return as_size(value, name)
+
+
+def _bias(value) -> bool:
+    if not isinstance(value, bool):
+        raise InputError(f"bias must be True or False, not {value!r}")
+    return value
+
+
+#: how a layer reads each of its option fields (a field not named here is kept as given).
+FIELD_READERS = {
+    **{name: functools.partial(_size, name) for name in SIZE_FIELDS},
+    "stride": lambda v: pair(v, "stride"),
+    "dilation": lambda v: pair(v, "dilation"),
+    "padding": padding_pair,
+    "groups": lambda v: as_size(v, "groups"),
+    "depth_multiplier": lambda v: as_size(v, "depth multiplier"),
+    "output_padding": lambda v: pair(v, "output padding", 0),
+    "bias": _bias,
+}
+
+
 @functools.lru_cache(maxsize=None)
-def _field_names(cls) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+def _readers(cls) -> tuple:
+    """``(field, reader)`` for the fields of ``cls`` that :data:`FIELD_READERS` reads."""
+    return tuple((f.name, FIELD_READERS[f.name]) for f in dataclasses.fields(cls)
+                 if f.name in FIELD_READERS)
 
 
 def check_divides(groups, channels, channel_name: str, layer: str) -> None:

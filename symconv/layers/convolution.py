@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import InitVar, dataclass
 from functools import cached_property
 
-import sympy
-
+from ..counts import ZERO
 from ..shapes import PaddingMode, conv_output_size, transposed_output_size
 from ..symbols import D_in, D_out, H_F, H_in, W_F, W_in, g
 from .results import count
@@ -173,22 +172,22 @@ class DepthwiseSeparable(Layer):
     @count
     def weights(self):
         """Weights of both parts, no biases (a count of parameters)."""
-        return sum((p.weights for p in self.parts), sympy.Integer(0))
+        return sum((p.weights for p in self.parts), ZERO)
 
     @count
     def biases(self):
         """Biases of both parts (a count of parameters)."""
-        return sum((p.biases for p in self.parts), sympy.Integer(0))
+        return sum((p.biases for p in self.parts), ZERO)
 
     @count
     def params(self):
         """Trainable parameters of both parts, weights + biases (a count)."""
-        return sum((p.params for p in self.parts), sympy.Integer(0))
+        return sum((p.params for p in self.parts), ZERO)
 
     @count
     def macs(self):
         """Multiply-accumulates of both parts, batch 1 (a count of MACs)."""
-        return sum((p.macs for p in self.parts), sympy.Integer(0))
+        return sum((p.macs for p in self.parts), ZERO)
 
     @cached_property
     def output_size(self) -> Shape:

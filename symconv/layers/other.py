@@ -21,8 +21,9 @@ from functools import cached_property
 
 import sympy
 
+from ..counts import ONE
 from ..errors import InputError
-from ..shapes import PaddingMode, padding_per_side
+from ..shapes import PaddingMode, padding_per_side, whole
 from ..symbols import D_in, D_out, H_F, H_in, W_F, W_in, as_expr
 from .results import count
 from .base import Layer, Shape, Size
@@ -47,12 +48,12 @@ class Dense(Layer):
     @property
     def positions(self):
         """Positions per channel where the weights are applied (a count of positions)."""
-        return sympy.Integer(1)
+        return ONE
 
     @cached_property
     def output_size(self) -> Shape:
         """Output activation size, width x height x channels (sympy sizes, in values)."""
-        return Shape(sympy.Integer(1), sympy.Integer(1), self.D_out)
+        return Shape(ONE, ONE, self.D_out)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class MaxPool(Layer):
             if p == PaddingMode.SAME:
                 continue
             p = padding_per_side(p, k, d)
-            if p.is_number and k.is_number and p > k // 2:
+            if whole(p) is not None and whole(k) is not None and whole(p) > whole(k) // 2:
                 raise InputError(f"{self.name}: padding {p} is more than half the {k}-wide "
                                  f"window; use at most {k // 2} (PyTorch refuses it too)")
 
@@ -146,7 +147,7 @@ class GlobalAvgPool(Layer):
     @cached_property
     def output_size(self) -> Shape:
         """Output activation size, width x height x channels (sympy sizes, in values)."""
-        return Shape(sympy.Integer(1), sympy.Integer(1), self.D_in)
+        return Shape(ONE, ONE, self.D_in)
 
 
 @dataclass(frozen=True)
