@@ -404,7 +404,7 @@ class Walker:
                              "feature map; add flatten or global-avg-pool before it")
         actual = {"D_in": channels, "W_in": width, "H_in": height}
         for name, value in given.items():
-            if not isinstance(value, sympy.Basic):
+            if isinstance(value, bool) or not isinstance(value, (int, sympy.Basic)):
                 raise InputError(f"{name} must be a whole number or an expression, not {value!r}")
             if name not in fields:
                 raise InputError(f"unknown option {name!r}; its input size comes from the previous layer")

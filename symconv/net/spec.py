@@ -53,9 +53,11 @@ from pathlib import Path
 
 import sympy
 
+from ..counts import Count
 from ..errors import InputError
 from ..suggest import Words
-from ..limits import MAX_DIGITS, check_int, read_text as read_regular_file
+from ..limits import MAX_DIGITS, MAX_LAYERS, check_int, read_text as read_regular_file
+from ..shapes import whole
 from ..symbols import SYMBOLS, D_in, block_input, network_parameter
 from .arith import parse_arith
 from .nodes import Concat, Head, LayerSpec, Multiply, Residual, Sequence
@@ -274,10 +276,10 @@ class _Reader:
             return value
         if isinstance(value, str) and value.strip() in names and value.strip() not in ("alpha", "D_in"):
             found = names[value.strip()]
-            return sympy.Integer(found) if isinstance(found, int) and not isinstance(found, bool) else found
+            return Count(found) if isinstance(found, int) and not isinstance(found, bool) else found
         if isinstance(value, int):
             try:
-                return sympy.Integer(check_int(value, "the number"))
+                return Count(check_int(value, "the number"))
             except InputError as error:
                 self.fail(where, str(error))
         if isinstance(value, float):
@@ -303,11 +305,13 @@ class _Reader:
     def count(self, value, where: str, names: dict):
         """A repeat count: a whole number, or an expression of the network's parameters
         (``ceil(3 * depth_mult)``), which the walk makes a number."""
+        if type(value) is int and 1 <= value <= MAX_LAYERS:  # the common case, quickly
+            return value
         n = self.value(value, where, names)
         if isinstance(n, sympy.Basic) and not n.is_number and n.free_symbols and \
                 n.free_symbols <= set(getattr(self, "parameters", {})):
             return n
-        if isinstance(n, bool) or not isinstance(n, sympy.Basic) or not n.is_Integer or n < 1:
+        if isinstance(n, bool) or whole(n) is None or n < 1:
             self.fail(where, f"repeat must be a whole number >= 1, not {value!r}")
         return int(n)
 
@@ -374,7 +378,7 @@ class _Reader:
                 self.fail(where, f"a pair is [width, height], not {raw!r}")
             return tuple(self.param(v, where, names) for v in raw)
         value = self.value(raw, where, names)
-        if not isinstance(value, (sympy.Basic, bool, str, tuple)):
+        if not isinstance(value, (int, sympy.Basic, bool, str, tuple)):
             self.fail(where, f"a block parameter is a number, expression, padding word, "
                              f"true/false or [w, h], not {raw!r}")
         return value
