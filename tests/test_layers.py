@@ -8,6 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from brute_force import conv_counts, depthwise_counts, pool_size, transposed_counts
+from symconv.counts import Count
 from symconv.errors import InputError
 from symconv.layers import (REGISTRY, AvgPool, BatchNorm, Conv, Dense, Depthwise,
                             DepthwiseSeparable, GlobalAvgPool, Grouped, MaxPool, Pointwise,
@@ -116,6 +117,28 @@ def test_conv_equals_a_brute_force_count(d_in, d_out, kw, kh, w_in, h_in, s, pad
     layer = Conv(**args)
     assert tuple(layer.output_size) == (wo, ho, d_out)
     assert (layer.params, layer.macs) == (params, macs)
+
+
+@settings(max_examples=80, deadline=None)
+@given(d_in=st.integers(1, 64), d_out=st.integers(1, 64), k=st.integers(1, 5),
+       w_in=st.integers(5, 300), s=st.integers(1, 3), padding=st.integers(0, 2),
+       groups=st.sampled_from([1, 2, 4]))
+def test_numeric_sizes_stay_python_ints_and_equal_the_formula(d_in, d_out, k, w_in, s, padding,
+                                                              groups):
+    """Sizes given as numbers are computed as Python ints (Count), and the numbers equal the
+    symbolic formula's, evaluated by sympy."""
+    assume(d_in % groups == 0 and d_out % groups == 0)
+    layer = Conv(D_in=d_in, D_out=d_out, K=k, W_in=w_in, H_in=w_in, stride=s, padding=padding,
+                 groups=groups)
+    values = [layer.D_in, layer.W_F, *layer.stride, *layer.padding, *layer.output_size,
+              layer.fan_in, layer.weights, layer.params, layer.macs, layer.flops]
+    assert all(type(v) is Count for v in values), [type(v) for v in values]
+    formula = Conv(stride=s, padding=padding, groups=groups)
+    numbers = {D_in: d_in, D_out: d_out, W_F: k, H_F: k, W_in: w_in, H_in: w_in}
+    for quantity in ("params", "macs"):
+        assert getattr(layer, quantity) == formula.from_input(getattr(formula, quantity)).subs(numbers)
+    assert Count(d_in) / groups == sympy.Rational(d_in, groups)
+    assert type(Count(d_in * groups) / groups) is Count
 
 
 @settings(max_examples=60, deadline=None)
