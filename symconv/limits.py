@@ -26,8 +26,11 @@ from .errors import InputError
 
 #: bytes in one file symconv reads (a note, a spec, a template).
 MAX_FILE_BYTES = 2_000_000
-#: formulas (``$...$`` spans and labelled values) in one note.
-MAX_FORMULAS = 2_000
+#: processor seconds ``lint`` spends on one note (reading and checking it); the claims it
+#: has not reached by then are left out and named (see symconv/lint/budget.py). A
+#: 10,000-formula note takes about 1.5 s; neither a count of formulas nor their size
+#: bounds the time (one short formula can cost sympy a second), so the time itself is bounded.
+LINT_CPU_SECONDS = 5.0
 #: rows of one network, repeats and blocks unrolled.
 MAX_LAYERS = 10_000
 #: layers of one network that differ in type, options or input shape (each is derived

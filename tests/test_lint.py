@@ -269,6 +269,60 @@ def test_generated_note_reports_exactly_the_planted_errors():
     assert result.wrong == planted and result.notes == 0
 
 
+def test_a_10000_formula_note_is_linted_in_full():
+    """Issue 18: the 10,000-formula note of the benchmark is read whole (a count of formulas
+    no longer refuses it) and every planted error is found, no more (the generator's count)."""
+    from make_note import make_note
+
+    text, planted = make_note(10_000)
+    result = lint_text(text)
+    assert result.skipped is None and result.notes == 0
+    assert result.checked > 9_000 and result.wrong == planted
+
+
+class _Ticks:
+    """A clock for a budget: each reading is one second later (a test must not time anything)."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        self.now += 1.0
+        return self.now
+
+
+def test_a_spent_budget_leaves_the_rest_out_and_says_so():
+    """Past the budget, the claims from the cut on are left out and one note names the lines;
+    what comes before the cut is exactly what the unbudgeted lint says of those lines."""
+    from make_note import make_note
+    from symconv.lint.budget import Budget
+
+    text, _ = make_note(300, seed=5)
+    full = lint_text(text, "n.md")
+    budget = Budget(200.0, clock=_Ticks())   # about 200 readings of the clock
+    cut = lint_text(text, "n.md", budget=budget)
+    assert budget.cut is not None and full.skipped is None
+    before = [f for f in full.claims if f.line < budget.cut]
+    assert cut.claims[:-1] == before and len(before) < len(full.claims)
+    last = cut.claims[-1]
+    assert last.kind == "note" and last.line == budget.cut
+    assert last.message.startswith(f"lines {budget.cut}-{text.count(chr(10)) + 1} not checked")
+    assert cut.skipped == f"n.md: {last.message}"
+
+
+def test_cli_a_spent_budget_is_exit_2_after_the_report(tmp_path, capsys, monkeypatch):
+    """The report of what was checked, then one line on stderr naming the rest, exit 2."""
+    from symconv import limits
+
+    path = tmp_path / "n.md"
+    path.write_text("# Convolution\n- MACs = $D_{in} D_{out}$\n$1 + 1 = 3$\n", encoding="utf-8")
+    monkeypatch.setattr(limits, "LINT_CPU_SECONDS", -1.0)   # spent before the first line
+    assert main(["lint", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert err.count("\n") == 1 and err.startswith(f"symconv lint: error: {path}: lines 1-4 not checked")
+    assert out.splitlines()[-1] == "1 file: 0 checked, 0 wrong, 1 note"
+
+
 # --- the README's console examples are real output ------------------------------------
 _README = Path(__file__).resolve().parent.parent / "README.md"
 _SESSIONS = re.findall(r"```console\n\$ (symconv (?:check|lint) [^\n]*)\n(.*?)\$ echo \$\?\n(\d+)\n```",

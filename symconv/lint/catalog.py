@@ -29,6 +29,7 @@ from ..layers.options import option_value
 from ..memo import remember
 from ..symbols import SYMBOLS
 from .check import LABELS, check_formula, compare, expected_for
+from .budget import Budget
 from .claim import Claim, Reading
 from .notation import prepare
 from .scan import MAX_PER_LINE, Formula, scan
@@ -173,8 +174,13 @@ class Linter:
                                           convention=convention, stated=stated))
         self.claims.append(claim)
 
-    def lint(self, text: str) -> list[Claim]:
-        formulas = list(scan(text))
+    def lint(self, text: str, budget: Budget | None = None) -> list[Claim]:
+        budget = Budget() if budget is None else budget
+        formulas = []
+        for formula in scan(text):
+            if not budget.allows(formula.line, look=len(formulas) % 64 == 0):
+                break
+            formulas.append(formula)
         # conventions the note states (or contradicts): FLOPs = 2 MACs, biases in its parameters
         self.two_flops = bool(_TWO_FLOPS.search(text))
         self.with_bias = bool(_WITH_BIAS.search(text))
@@ -187,6 +193,8 @@ class Linter:
                 self.document_options.append(options)
         per_line: dict[int, int] = {}
         for formula in formulas:
+            if not budget.allows(formula.line):   # one formula may cost sympy a second: look each time
+                break
             per_line[formula.line] = per_line.get(formula.line, 0) + 1
             if per_line[formula.line] > MAX_PER_LINE:  # a generated or hostile line
                 if per_line[formula.line] == MAX_PER_LINE + 1:
@@ -414,7 +422,7 @@ def _why(result) -> str:
     if result.factor is not None:
         parts.append(f"off by a factor of {result.factor}")
     if not parts:
-        difference = str(result.difference)
+        difference = _show(result.difference)
         if len(difference) <= 40 and not result.difference.has(sympy.floor, sympy.ceiling):
             parts.append(f"yours - expected = {difference}")
         if result.counterexample:
@@ -466,6 +474,7 @@ def _source(f: Formula) -> str | None:
 
 
 def catalog_claims(text: str, notation: str | None = None,
-                   aliases: dict[str, str] | None = None) -> list[Claim]:
-    """The claims of the note's labelled formulas and worked examples, in the course's style."""
-    return Linter(Resolver(notation, aliases)).lint(text)
+                   aliases: dict[str, str] | None = None, budget: Budget | None = None) -> list[Claim]:
+    """The claims of the note's labelled formulas and worked examples, in the course's style
+    (within ``budget``, see :mod:`.budget`)."""
+    return Linter(Resolver(notation, aliases)).lint(text, budget)

@@ -64,6 +64,7 @@ def _printed(expr: sympy.Basic) -> tuple[str, str]:
 @dataclass
 class LintResult:
     claims: list[Finding] = field(default_factory=list)   # every claim, ok ones included
+    skipped: str | None = None   # what the note's work budget left unchecked (lint/budget.py)
 
     @property
     def findings(self) -> list[Finding]:

@@ -16,8 +16,8 @@ conv.md:4: ok: 28*28*16*192 = 2.4 Mil holds (read as plain arithmetic)
 
 from __future__ import annotations
 
-from ..errors import InputError
-from ..limits import MAX_FORMULAS, check_count, read_text
+from ..limits import read_text
+from .budget import Budget, skipped_note
 from .catalog import catalog_claims
 from .chains import chains
 from .claim import Claim
@@ -39,40 +39,47 @@ def _finding(path: str, claim: Claim) -> Finding:
 
 
 def lint_text(text: str, path: str = "NOTE.md", notation: str | None = None,
-              aliases: dict[str, str] | None = None) -> LintResult:
-    """Lint the text of one note (at most :data:`~symconv.limits.MAX_FORMULAS` formulas,
-    counted before reading as ``$...$`` spans or ``=`` signs, whichever is more)."""
-    try:
-        check_count(max(text.count("$") // 2, text.count("=")), MAX_FORMULAS,
-                    "formulas ($...$ spans or = signs) in one note")
-    except InputError as error:
-        raise InputError(f"{path}: {error}") from None
+              aliases: dict[str, str] | None = None, budget: Budget | None = None) -> LintResult:
+    """Lint the text of one note, within ``budget`` (default: a new :class:`Budget` of
+    :data:`~symconv.limits.LINT_CPU_SECONDS`); claims past the line where it ran out are left
+    out, and one note (and :attr:`LintResult.skipped`) says which lines."""
+    budget = Budget() if budget is None else budget
     lines = read_lines(text)
     claims: list[Claim] = []
     by_line: dict[int, list[Claim]] = {}
-    for line in lines:
+    for i, line in enumerate(lines):
+        if not budget.allows(line.number, look=i % 64 == 0):   # microseconds a line: look now and then
+            break
         found = chains(line.text, line.number)
         by_line[line.number] = found
         claims.extend(found)
     claims.extend(total_claims(lines, by_line))
-    claims.extend(example_claims(lines))
+    claims.extend(example_claims(lines if budget.cut is None else
+                                 [line for line in lines if line.number < budget.cut]))
     seen = {(c.line, c.text) for c in claims}
     if notation is None:   # the author's letters, detected from the note (a flag wins)
         notation, found = detect(text)
         aliases = {**found, **(aliases or {})}
-    for c in catalog_claims(text.lstrip("\ufeff"), notation, aliases):
+    for c in catalog_claims(text.lstrip("\ufeff"), notation, aliases, budget):
         if c.kind != "formula" or (c.line, c.text) not in seen:   # a chain is read once
             claims.append(c)
     notes = set()
     unique = []
     for c in claims:   # one note per line and message (the formula cap is noted twice otherwise)
+        if budget.cut is not None and c.line >= budget.cut:
+            continue
         if not c.readings and c.note:
             if (c.line, c.note) in notes:
                 continue
             notes.add((c.line, c.note))
         unique.append(c)
+    skipped = None
+    if budget.cut is not None:
+        skipped = skipped_note(budget, lines[-1].number if lines else budget.cut)
+        unique.append(Claim(budget.cut, "", "limit", note=skipped))
     claims = sorted(unique, key=lambda c: c.line)
-    return LintResult([_finding(path, c) for c in claims])
+    return LintResult([_finding(path, c) for c in claims],
+                      skipped=f"{path}: {skipped}" if skipped else None)
 
 
 def lint_file(path: str, notation: str | None = None,

@@ -9,7 +9,9 @@ above them (Input: 128x128x8, Filter = 5x5x8x32, padding = valid|same,
 stride = 2, dilation = 2). What cannot be parsed or placed is a note.
 One line per finding (FILE:LINE: wrong: ...), like a compiler; --format json
 for tools, markdown for a table (a review comment), latex for a list. Exit 0
-when nothing is wrong, 1 when something is, 2 when a file cannot be read.
+when nothing is wrong, 1 when something is, 2 when a file cannot be read or a
+note needs more than 5 s of processor time (the lines checked are reported,
+the rest named).
 
 examples:
   symconv lint notes/conv.md
@@ -49,6 +51,11 @@ def run(args) -> int:
     wrong = sum(r.wrong for r in results)
     notes = sum(r.notes for r in results)
     print(report(findings, files, checked, wrong, notes, args.format))
+    skipped = [r.skipped for r in results if r.skipped]
+    if skipped:   # the report above has what was checked; the rest is named, exit 2
+        from ...errors import InputError
+
+        raise InputError("; ".join(skipped))
     return 1 if wrong else 0
 
 
