@@ -455,7 +455,7 @@ def test_shapes_are_equal_by_proof_not_by_samples():
     """floor((W+4)/8) - floor((W+1)/8) is 0 at the six sizes the old check sampled (224, 225,
     97, 512, 31, 1000) but 1 whenever W mod 8 is 4, 5 or 6 (W = 228): decide() says they
     differ; ceiling(W/2) = floor((W+1)/2) for every whole W is proven, residue by residue."""
-    from symconv.net.propagate import decide
+    from symconv.net.sizes import decide
     from symconv.symbols import W
 
     a, b = sympy.floor((W + 4) / 8), sympy.floor((W + 1) / 8)

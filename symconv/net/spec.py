@@ -297,7 +297,7 @@ class _Reader:
                 return parse_arith(value, {k: v for k, v in names.items()
                                            if isinstance(v, (int, sympy.Basic)) and not isinstance(v, bool)})
             except InputError as error:
-                hint = (f"; padding is valid, same, full, a number or an expression"
+                hint = ("; padding is valid, same, full, a number or an expression"
                         if where.endswith(".padding") else "")
                 self.fail(where, f"{error}{hint}")
         self.fail(where, f"unsupported value {value!r}")

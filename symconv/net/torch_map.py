@@ -18,7 +18,7 @@ from ..symbols import as_expr
 from ..layers import Conv, Shape, TransposedConv
 from .nodes import Row
 from .tool_ops import ACTIVATIONS, Op, attrs, numel
-from .propagate import tidy_size
+from .sizes import tidy_size
 
 ZERO = sympy.Integer(0)
 ONE = sympy.Integer(1)
