@@ -291,15 +291,17 @@ class _Ticks:
         return self.now
 
 
-def test_a_spent_budget_leaves_the_rest_out_and_says_so():
+@pytest.mark.parametrize("readings", [1, 3, 6, 40, 200, 215])
+def test_a_spent_budget_leaves_the_rest_out_and_says_so(readings):
     """Past the budget, the claims from the cut on are left out and one note names the lines;
-    what comes before the cut is exactly what the unbudgeted lint says of those lines."""
+    what comes before the cut is exactly what the unbudgeted lint says of those lines (cut
+    while reading chains, or while checking the labelled formulas)."""
     from make_note import make_note
     from symconv.lint.budget import Budget
 
     text, _ = make_note(300, seed=5)
     full = lint_text(text, "n.md")
-    budget = Budget(200.0, clock=_Ticks())   # about 200 readings of the clock
+    budget = Budget(float(readings), clock=_Ticks())   # spent after that many clock readings
     cut = lint_text(text, "n.md", budget=budget)
     assert budget.cut is not None and full.skipped is None
     before = [f for f in full.claims if f.line < budget.cut]

@@ -53,9 +53,9 @@ def lint_text(text: str, path: str = "NOTE.md", notation: str | None = None,
         found = chains(line.text, line.number)
         by_line[line.number] = found
         claims.extend(found)
-    claims.extend(total_claims(lines, by_line))
-    claims.extend(example_claims(lines if budget.cut is None else
-                                 [line for line in lines if line.number < budget.cut]))
+    reached = lines if budget.cut is None else [line for line in lines if line.number < budget.cut]
+    claims.extend(total_claims(reached, by_line))
+    claims.extend(example_claims(reached))
     seen = {(c.line, c.text) for c in claims}
     if notation is None:   # the author's letters, detected from the note (a flag wins)
         notation, found = detect(text)
