@@ -15,6 +15,7 @@ where the text puts two operands side by side (``28 * 28 (32-5 + 1) = 28`` reads
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .arith import NotArithmetic, evaluate
@@ -143,6 +144,7 @@ def _head(part: str) -> tuple[str, Written | None] | None:
     return (run, written) if run else None
 
 
+@functools.lru_cache(maxsize=4096)   # pure; a note writes the same operands and figures again
 def _value(text: str):
     try:
         return evaluate(text)
