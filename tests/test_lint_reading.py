@@ -178,3 +178,14 @@ def test_show_ok_prints_the_claims_that_hold(capsys):
     assert main(["lint", "--show-ok", str(path)]) == 0
     out = capsys.readouterr().out
     assert ": ok: " in out and "read as" in out
+
+
+def test_an_option_in_a_code_span_before_the_formula_holds_for_it():
+    # TensorFlow's "same" max-pooling: ceil(W/S), written without the ceiling (exact when S
+    # divides W); with the option unread it would be compared with valid padding and be wrong
+    note = ("# Max pooling\n\n- `padding = valid`: output $N = (W_{in} - K)/S + 1$\n"
+            "- `padding = same`: output $N = W_{in}/S$\n")
+    result = lint_text(note, "pool.md")
+    assert [(c.line, c.kind) for c in result.claims] == [(3, "ok"), (4, "ok")]
+    wrong = lint_text(note.replace("`padding = same`", "`padding = valid`"), "pool.md")
+    assert [(c.line, c.kind) for c in wrong.claims][1] == (4, "wrong")

@@ -37,7 +37,7 @@ from .scan import MAX_PER_LINE, Formula, scan
 _NOT_EQUALITY = re.compile(r"<|>|\\le\b|\\ge\b|\\leq|\\geq|\\neq|\\ne\b|\\lt\b|\\gt\b|≤|≥|≠|\\in\b"
                            r"|\\sim\b|\\propto|\\to\b|\\rightarrow|\\Rightarrow|\\mapsto")
 _WORDS_ONLY = re.compile(r"^\\?[A-Za-z]+(?:_\{?\w+\}?)?$|\\text\{\s*(?:params|parameters|"
-                         r"macs|flops|weights)\s*\}", re.I)
+                         r"macs|flops|weights)\s*\}|^\s*\\(?:text|mathrm|textrm)\{[A-Za-z-]+\}\s*$", re.I)
 #: one name, as written (p_h, p_\textrm{h}, n[l], \alpha): one side of a setting
 _NAME = re.compile(r"\\?[A-Za-z]+'?(?:_\{?\\?(?:textrm|mathrm|text)?\{?[A-Za-z0-9]*\}?\}?)?(?:\[[^\]]*\])?")
 #: symbols a note may use without saying what they measure (H, W: input or output?)
@@ -57,6 +57,10 @@ _NO_BIAS = re.compile(r"(?i)\b(?:no|without|ignor\w*|excluding|omit\w*)\s+(?:the
                       r"不考虑\s*bias|不考虑偏置|忽略偏置|不含偏置")
 _FLOPS_ARE_MACS = re.compile(r"(?i)FLOPs?\s*(?:=|==|are|is)\s*MACs?\b|FLOPs?\s*\((?:i\.e\.\s*)?multiply[- ]adds?\)")
 _APPROX = re.compile(r"\\approx|≈|\\simeq|~=")
+_OUT = {SYMBOLS["W_out"], SYMBOLS["H_out"]}
+#: the symbols of a sliding window's output size (the same for convolution and pooling)
+_WINDOW = _OUT | {SYMBOLS[n] for n in ("W_in", "H_in", "W_F", "H_F", "K", "S", "S_W", "S_H", "P",
+                                       "P_W", "P_H", "d", "d_W", "d_H")}
 _LABEL_LHS = re.compile(r"(?i)^\s*(?:\\text\{|\\mathrm\{|\\#|#)*\s*(params|parameters|maccs|macc|macs|flops|"
                         r"weights|mult-adds)\s*\}?\s*$")
 
@@ -151,6 +155,9 @@ class Linter:
             return "weights only (no bias), as the note counts them"
         if cause == "macs-as-flops" and not self.two_flops:
             return "FLOPs counted as multiply-accumulates (FLOPs = MACs)"
+        if cause in ("missing-floor", "missing-ceil"):
+            return ("the output size written without its rounding: exact when the stride divides "
+                    "the span the windows slide over")
         return CONVENTIONS.get(cause or "")
 
     def stated(self, cause: str | None) -> bool:
@@ -159,7 +166,7 @@ class Linter:
             return self.no_bias
         if cause == "macs-as-flops":
             return self.flops_are_macs
-        return False
+        return cause in ("missing-floor", "missing-ceil")  # the usual way to write it (CS231n)
 
     def add(self, f: Formula, kind: str, message: str, given=None, expected=None,
             quantity=None, holds: bool | None = None, convention: str | None = None,
@@ -240,7 +247,13 @@ class Linter:
                     self.link(f, ta, a, tb, b, values)
         items = [(t, e) for parsed in exprs for t, e in parsed if e is not None]
         head = exprs[0][0][1] if exprs and exprs[0] else None
-        if f.quantity is None and head in (SYMBOLS["W_out"], SYMBOLS["H_out"]) and f.kind:
+        if f.kind is None and (f.quantity == "output-size" or head in _OUT) and \
+                all(e.free_symbols <= _WINDOW for _, e in items) and \
+                any(e.free_symbols - _OUT for _, e in items):
+            # an output size over the input, kernel, stride and padding alone: any sliding
+            # window (convolution or pooling) gives it, so no layer type needs naming
+            f = dataclasses.replace(f, kind="conv", window=True)
+        if f.quantity is None and head in _OUT and f.kind:
             # $W_{out} = \lfloor ... \rfloor + 1$: an output-size formula; its numbers are
             # links, checked above with the example's numbers
             f.quantity = "output-size"
@@ -381,10 +394,10 @@ def _options_for(options: dict, expr) -> dict:
     """Layer options, overridden by those the formula's symbols ask for (S_W: a stride S)."""
     names = {s.name for s in expr.free_symbols}
     out = dict(options)
-    for option, letter, symbols in (("stride", "S", {"S_W", "S_H"}),
-                                    ("padding", "P", {"P_W", "P_H"}),
-                                    ("dilation", "d", {"d_W", "d_H"}),
-                                    ("output_padding", "a", {"a_W", "a_H"})):
+    for option, letter, symbols in (("stride", "S", {"S_W", "S_H", "S"}),
+                                    ("padding", "P", {"P_W", "P_H", "P"}),
+                                    ("dilation", "d", {"d_W", "d_H", "d"}),
+                                    ("output_padding", "a", {"a_W", "a_H", "a"})):
         if names & symbols:
             out[option] = letter
     return out
@@ -438,7 +451,8 @@ def _how(f: Formula, quantity: str | None, notation: str | None = None) -> str:
     """How a labelled formula was read: its quantity, its layer, its example, in words."""
     what = {"formula": "an equality", "output-size": "output size", "macs": "MACs", "flops": "FLOPs"
             }.get(quantity or "", quantity or "a formula")
-    out = f"{what} of a {f.kind} layer" if f.kind else what
+    out = (f"{what} of a sliding window (a convolution or a pooling)" if f.window else
+           f"{what} of a {f.kind} layer" if f.kind else what)
     if f.example and describe_example(f.example):
         out += f", {describe_example(f.example)}"
     if notation:

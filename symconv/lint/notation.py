@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from .glossary import glossary
+
 _SIGNS = {
     "mobilenet": re.compile(r"\bD_?\{?[KF]\}?(?![a-z])|\bD[kf]\b|(?<![A-Za-z])D[kf](?=x|\b)"),
     "d2l": re.compile(r"\bn_(?:\\textrm\{)?h\b|\bk_(?:\\textrm\{)?h\b"),
@@ -45,6 +47,8 @@ def detect(text: str) -> tuple[str | None, dict[str, str]]:
         notation = "cin-cout"   # C_i, C_o with H, W said to be the output map
     if notation == "d2l":   # d2l's own letters for the channels
         aliases = {k: v for k, v in aliases.items() if k not in ("c_i", "c_o")}
+    if notation is None:   # letters the note defines itself ("n: input size"), when no known
+        aliases = {**aliases, **{k: v for k, v in glossary(text).items() if k != v}}  # notation does
     return notation, aliases
 
 

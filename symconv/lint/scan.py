@@ -59,10 +59,13 @@ _CJK_LABEL = re.compile(r"(?P<w>参数量|参数数量|参数个数|计算量|�
 _WORDS = "|".join(sorted((re.escape(w) for w in LABEL_WORDS), key=len, reverse=True))
 # A label just before a formula: "Params = ", "#MACs: ", "MACs (stride 2) = ", "number of parameters is".
 _LABEL_BEFORE = re.compile(
-    rf"(?i)(?:^|[^A-Za-z])\#?\s*(?P<w>{_WORDS})\b\s*"
+    rf"(?i)(?:^|[^A-Za-z])\#?\s*(?P<w>{_WORDS})(?![A-Za-z0-9_])\s*"
     r"(?:(?:of|for|in)\s+(?:the\s+|a\s+|an\s+)?[A-Za-z0-9\- ]{1,40}?\s*)?"
     r"(?:per\s+output\s+(?P<per>value|element|pixel|position|location)\s*)?"
-    r"(?:\([^()$]*\))?\s*(?:[:=]|is|are)?\s*$")
+    r"(?:\([^()$]*\))?\s*(?:[:=：]|is|are|为|是)?\s*$")
+#: a Chinese note's words for an output size: 输出大小, 卷积后的尺寸, 池化后的特征图维度 (then 为, ：)
+_CJK_OUTPUT = re.compile(r"(?:输出|卷积后|池化后)的?(?:特征图|图片|图像|矩阵|结果)?的?(?:尺寸大小|大小|尺寸|维度)"
+                         r"(?:的?计算公式)?\s*(?:为|是|[:=：])?\s*$")
 _CONTINUE = re.compile(r"^\s*(?:[-*+]\s+)?=\s*$")
 _PER = re.compile(r"(?i)^\W*per\s+output\s+(?P<what>value|element|pixel|position|location)")
 _PLAIN = re.compile(rf"(?i)(?<![A-Za-z#])#?(?P<w>{_WORDS})\b\s*[:=]\s*"
@@ -114,6 +117,7 @@ class Formula:
     output_claim: tuple | None = None   # Output: 124x124x32 (width, height, channels)
     modifiers: dict = field(default_factory=dict)  # "without bias: $...$", "same padding"
     plain: bool = False                 # written without $...$
+    window: bool = False                # kind "conv" stands for any sliding window (no layer named)
 
 
 @dataclass
@@ -210,7 +214,9 @@ def _label(before: str) -> str | None:
     """The quantity labelled just before a formula (``Params = ``, ``| MACs | `` in a table)."""
     before = before.replace("*", " ").replace("_", " ").replace("|", " : ")
     m = _LABEL_BEFORE.search(before[-80:])
-    return _per(LABEL_WORDS[m.group("w").lower()], m.group("per")) if m else None
+    if m is None:
+        return "output-size" if _CJK_OUTPUT.search(before[-40:]) else None
+    return _per(LABEL_WORDS[m.group("w").lower()], m.group("per"))
 
 
 def scan(text: str):
@@ -249,8 +255,8 @@ def scan(text: str):
         quote = _QUOTE.match(raw)
         if not quote:
             frames = [f for f in frames if f.rank != 7]
-        line = _CODE.sub(" ", raw.replace("\t", "    ")[quote.end():] if quote else
-                         raw.replace("\t", "    "))
+        spoken = raw.replace("\t", "    ")[quote.end():] if quote else raw.replace("\t", "    ")
+        line = _CODE.sub(" ", spoken)
         if quote and "[!" in quote.group():
             frames = [f for f in frames if f.rank < 7]
             frames.append(_Frame(7, detect_kind(line)))
@@ -320,7 +326,9 @@ def scan(text: str):
                 label = carry
             per = _PER.match(line[match.end():])
             label = _per(label, per.group("what") if per else None)
-            yield _place(frames, number, math.strip(), label, before=before)
+            at = spoken.find(match.group(0))   # code spans state options too: `padding = same`
+            yield _place(frames, number, math.strip(), label, before=before,
+                         context=spoken[:at].replace("`", " ") if at >= 0 else None)
             if label:
                 last_label = label.split("-per-")[0]
             carry = None
@@ -341,7 +349,9 @@ def _modifiers(text: str) -> dict:
     if _EXAMPLE["nobias"].search(flat):
         out["bias"] = False
     for option, pattern in _MODIFIERS.items():
-        m = pattern.search(flat)
+        m = None
+        for m in pattern.finditer(flat):   # the last one said before the formula holds
+            pass
         if m:
             value = next(g for g in m.groups() if g)
             out[option] = int(value) if value.isdigit() else value.lower()
@@ -363,7 +373,10 @@ def _closest_kind(text: str) -> tuple | None:
     return best
 
 
-def _place(frames, line, text, quantity, plain=False, claim=None, before="") -> Formula:
+def _place(frames, line, text, quantity, plain=False, claim=None, before="",
+           context=None) -> Formula:
+    """The formula, placed: its layer, the example above it, and the options its line states
+    before it (``context``: the whole line up to the formula, code spans included)."""
     # a layer named on the line itself ("DW卷积的计算量为", "MACs of the depthwise:") wins
     kind = _closest_kind(before) if before.strip() else None
     kind = kind or next((f.kind for f in reversed(frames) if f.kind), None)
@@ -371,7 +384,7 @@ def _place(frames, line, text, quantity, plain=False, claim=None, before="") -> 
     for f in frames:
         if f.example:
             example.update(f.example)
-    mods = modifiers(before)
+    mods = modifiers(before if context is None else context)
     if _IF.search(before):
         mods["_if"] = True   # "if we set p = k - 1, the output is ...": a premise the formula needs
     return Formula(line, text, quantity, kind[0] if kind else None,
