@@ -14,8 +14,8 @@ sympy's ``Integer`` would answer. A count with symbols stays a sympy expression.
 >>> c = plain(sympy.Integer(98406400))
 >>> c, isinstance(c, int), f"{c:,}", json.dumps({"macs": c}), c.expr.is_Integer
 (98406400, True, '98,406,400', '{"macs": 98406400}', True)
->>> plain(sympy.Rational(3, 2)), plain(sympy.Symbol("x") + 1), c / 400, Count(3) / 2
-(Fraction(3, 2), x + 1, 246016, Fraction(3, 2))
+>>> plain(sympy.Rational(3, 2)), plain(sympy.Symbol("x") + 1), c / 400, Count(3) / 2, Count(2) ** -2
+(Fraction(3, 2), x + 1, 246016, Fraction(3, 2), Fraction(1, 4))
 """
 
 from __future__ import annotations
@@ -59,9 +59,15 @@ class Count(_Exact, int):
 
     for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
                   "__neg__", "__pos__", "__abs__", "__floordiv__", "__rfloordiv__", "__mod__",
-                  "__rmod__", "__pow__"):
+                  "__rmod__"):
         locals()[_name] = _closed(_name)
     del _name
+
+    def __pow__(self, other, modulo=None):
+        if modulo is None and isinstance(other, int) and not isinstance(other, bool) and other < 0:
+            return _exact_ratio(1, int(self) ** -int(other))   # 2 ** -1 is 1/2, not 0.5
+        result = int.__pow__(self, other, modulo)
+        return Count(result) if type(result) is int else result
 
     def __truediv__(self, other):
         if isinstance(other, int) and not isinstance(other, bool):
