@@ -80,3 +80,24 @@ def test_without_its_glossary_the_same_formula_is_not_judged():
     note = GLOSSARY_NOTE.format(two="").split("Input size")[0] + \
         "Output size: $\\lfloor \\frac{n + p - f}{s} \\rfloor + 1$\n"
     assert not [f for f in lint_text(note, "n.md").claims if f.kind != "note"]
+
+
+TERMINOLOGY = """## Terminology
+W: input size
+F: filter size / kernel size
+S: stride
+P: padding size on the border
+O: output size
+O = (W + 2P − F) / S + 1
+O = (W + P − F) / S + 1
+S = 2
+Q = (W + 2P − F) / S + 1
+"""
+
+
+def test_a_plain_text_equation_over_the_notes_letters_is_checked():
+    # line 7: (W + 2P - F)/S + 1 is the output size when S divides (right);
+    # line 8: the padding counted once (wrong); line 9 sets a value; line 10 uses an
+    # undefined name (Q): neither is a claim
+    claims = [(c.line, c.kind) for c in lint_text(TERMINOLOGY, "t.md").claims]
+    assert claims == [(7, "ok"), (8, "wrong")]

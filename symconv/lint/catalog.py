@@ -144,8 +144,9 @@ def _split_chain(text: str) -> list[list[str]]:
 class Linter:
     """Reads the labelled formulas of one note; collects :class:`Claim` s."""
 
-    def __init__(self, resolver: Resolver):
+    def __init__(self, resolver: Resolver, letters: frozenset = frozenset()):
         self.resolver = resolver
+        self.letters = letters   # the note's own names: plain-text equations over them are read
         self.claims: list[Claim] = []
 
     def convention(self, cause: str | None) -> str | None:
@@ -184,7 +185,7 @@ class Linter:
     def lint(self, text: str, budget: Budget | None = None) -> list[Claim]:
         budget = Budget() if budget is None else budget
         formulas = []
-        for formula in scan(text):
+        for formula in scan(text, self.letters):
             if not budget.allows(formula.line, look=len(formulas) % 64 == 0):
                 break
             formulas.append(formula)
@@ -491,4 +492,4 @@ def catalog_claims(text: str, notation: str | None = None,
                    aliases: dict[str, str] | None = None, budget: Budget | None = None) -> list[Claim]:
     """The claims of the note's labelled formulas and worked examples, in the course's style
     (within ``budget``, see :mod:`.budget`)."""
-    return Linter(Resolver(notation, aliases)).lint(text, budget)
+    return Linter(Resolver(notation, aliases), frozenset(aliases or ())).lint(text, budget)

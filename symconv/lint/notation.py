@@ -48,7 +48,7 @@ def detect(text: str) -> tuple[str | None, dict[str, str]]:
     if notation == "d2l":   # d2l's own letters for the channels
         aliases = {k: v for k, v in aliases.items() if k not in ("c_i", "c_o")}
     if notation is None:   # letters the note defines itself ("n: input size"), when no known
-        aliases = {**aliases, **{k: v for k, v in glossary(text).items() if k != v}}  # notation does
+        aliases = {**aliases, **glossary(text)}  # notation does
     return notation, aliases
 
 

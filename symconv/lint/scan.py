@@ -202,6 +202,23 @@ def _segments(line: str):
     yield line[pos:], None, None
 
 
+#: a whole line that is an equation: a name = an expression of names and numbers
+_EQUATION = re.compile(r"^[\s>*+\-]*(?P<f>(?P<lhs>[A-Za-z](?:_\{?[A-Za-z0-9]{1,4}\}?)?)\s*=\s*"
+                       r"[A-Za-z0-9_{}()+\-−*/×·^ .]+?)\s*[.,;]?\s*$")
+_IDENTIFIER = re.compile(r"[A-Za-z](?:_\{?[A-Za-z0-9]{1,4}\}?)?")
+
+
+def _plain_equation(line: str, letters: frozenset) -> str | None:
+    """``line`` when it is an equation in plain text whose every name is one of ``letters``
+    (with a number or an operator between them), else None: ``S = 2`` sets a value."""
+    m = _EQUATION.match(line)
+    if not m or not re.search(r"[A-Za-z]", m.group("f")[m.end("lhs") - m.start("f"):]):
+        return None
+    names = _IDENTIFIER.findall(re.sub(r"\d[A-Za-z]", lambda d: d.group(0)[0] + " " + d.group(0)[1],
+                                       m.group("f")))
+    return m.group("f") if names and set(names) <= letters else None
+
+
 def _per(quantity: str | None, what: str | None) -> str | None:
     """``macs`` per output value or pixel -> ``macs-per-output-value`` / ``-pixel``."""
     if quantity != "macs" or not what:
@@ -219,8 +236,9 @@ def _label(before: str) -> str | None:
     return _per(LABEL_WORDS[m.group("w").lower()], m.group("per"))
 
 
-def scan(text: str):
-    """Yield every :class:`Formula` of a Markdown note, in order."""
+def scan(text: str, letters: frozenset = frozenset()):
+    """Yield every :class:`Formula` of a Markdown note, in order; ``letters`` are the names the
+    note defines (its glossary): an equation in plain text over them alone is a formula too."""
     frames = [_Frame(0, example={})]
     last_label: str | None = None
     pending: str | None = None       # "MACs:" at the end of a line labels the next formula
@@ -314,6 +332,11 @@ def scan(text: str):
                             continue  # 98.4 million: a rounded figure, not a claim
                         yield _place(frames, number, formula, quantity, plain=True)
                         last_label = quantity
+                if letters and not found and "$" not in line:
+                    equation = _plain_equation(before, letters)
+                    if equation:   # O = (W + 2P - F)/S + 1, after "O: output size"
+                        yield _place(frames, number, equation, None, plain=True)
+                        found = True
                 if _label(before) and not found:
                     pending = _label(before)
                 break
