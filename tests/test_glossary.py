@@ -26,6 +26,8 @@ DEFINITIONS = [
     ("Let f be the filter size and p the padding.", {"f": "K", "p": "P"}),
     ("* $C_{out}$：输出通道数", {"C_{out}": "D_out"}),
     ("- $M$: number of filters", {"M": "D_out"}),
+    ("|Number of filters|$F$|", {"F": "D_out"}),            # a two-column table row
+    ("| $n_c$ | number of channels of the input |", {"n_c": "D_in"}),
     # not definitions
     ("S = 2", {}),
     ("- K: 3", {}),

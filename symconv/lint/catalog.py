@@ -37,7 +37,8 @@ from .scan import MAX_PER_LINE, Formula, scan
 _NOT_EQUALITY = re.compile(r"<|>|\\le\b|\\ge\b|\\leq|\\geq|\\neq|\\ne\b|\\lt\b|\\gt\b|≤|≥|≠|\\in\b"
                            r"|\\sim\b|\\propto|\\to\b|\\rightarrow|\\Rightarrow|\\mapsto")
 _WORDS_ONLY = re.compile(r"^\\?[A-Za-z]+(?:_\{?\w+\}?)?$|\\text\{\s*(?:params|parameters|"
-                         r"macs|flops|weights)\s*\}|^\s*\\(?:text|mathrm|textrm)\{[A-Za-z-]+\}\s*$", re.I)
+                         r"macs|flops|weights)\s*\}|^\s*\\(?:text|mathrm|textrm)\{[A-Za-z-]+\}\s*$"
+                         r"|^\s*\(?\s*[\w{}\\ ]+(?:\s*,\s*[\w{}\\ ]+)+\s*\)?\s*$", re.I)  # a shape (W, H, C)
 #: one name, as written (p_h, p_\textrm{h}, n[l], \alpha): one side of a setting
 _NAME = re.compile(r"\\?[A-Za-z]+'?(?:_\{?\\?(?:textrm|mathrm|text)?\{?[A-Za-z0-9]*\}?\}?)?(?:\[[^\]]*\])?")
 #: symbols a note may use without saying what they measure (H, W: input or output?)

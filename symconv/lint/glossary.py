@@ -89,6 +89,9 @@ def glossary(text: str) -> dict[str, str]:
         if fenced or len(line) > 300:
             continue
         line = _MARKUP_WORD.sub(lambda m: m.group(1) or m.group(2), line)
+        cells = line.strip().strip("|").split("|")
+        if line.lstrip().startswith("|") and len(cells) == 2:   # | Filter Size | $K$ |
+            line = ":".join(cells)
         for letter, words in _definitions(line.strip()):
             name = None if _CODE.search(words) else meaning(words)
             if name is not None:
