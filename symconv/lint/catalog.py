@@ -17,22 +17,20 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 
 import sympy
 
 from ..errors import InputError
 from ..formula.parse import Resolver, parse
-from ..layers import layer_class
-from ..layers.options import option_value
-from ..memo import remember
 from ..symbols import SYMBOLS
-from .check import LABELS, check_formula, compare, expected_for
+from .check import LABELS, check_formula, compare
 from .budget import Budget
 from .claim import Claim, Reading
 from .notation import prepare
 from .scan import MAX_PER_LINE, Formula, scan
+from .setting import example_options, example_values, layer_for, numeric_expected, options_for
+from .wording import factor, how, is_literal, show, source_of, why
 
 _NOT_EQUALITY = re.compile(r"<|>|\\le\b|\\ge\b|\\leq|\\geq|\\neq|\\ne\b|\\lt\b|\\gt\b|≤|≥|≠|\\in\b"
                            r"|\\sim\b|\\propto|\\to\b|\\rightarrow|\\Rightarrow|\\mapsto")
@@ -64,63 +62,6 @@ _WINDOW = _OUT | {SYMBOLS[n] for n in ("W_in", "H_in", "W_F", "H_F", "K", "S", "
                                        "P_W", "P_H", "d", "d_W", "d_H")}
 _LABEL_LHS = re.compile(r"(?i)^\s*(?:\\text\{|\\mathrm\{|\\#|#)*\s*(params|parameters|maccs|macc|macs|flops|"
                         r"weights|mult-adds)\s*\}?\s*$")
-
-
-@functools.lru_cache(maxsize=4096, typed=True)   # the same few formulas, once per claim
-def _show(expr) -> str:
-    return str(expr)
-
-
-def _frozen(values: dict | None):
-    """A dict of options or example numbers as a hashable key (None stays None)."""
-    return None if values is None else tuple(sorted(values.items()))
-
-
-# pure (a frozen layer from its kind and settings), and a note asks for the same few layers
-# once per formula: each is built, and its output size derived, once
-@remember(lambda kind, options, example: (kind, _frozen(options), _frozen(example)))
-def _layer(kind: str, options: dict, example: dict | None):
-    """The layer a formula is about: symbolic options of its kind, or the example's numbers."""
-    cls = layer_class(kind)
-    fields = {f.name for f in dataclasses.fields(cls)}
-    kwargs = {}
-    for key, value in ({} if example is not None else options).items():
-        if key in fields:
-            kwargs[key] = value if key == "bias" else option_value(key, str(value))
-    for key, value in (example or {}).items():
-        if key in fields:
-            kwargs[key] = value
-    return cls(**kwargs)
-
-
-def _example_values(kind: str | None, example: dict) -> dict:
-    """The example's numbers as symbol -> value, with the output size when it follows."""
-    return dict(_remembered_values(kind, _frozen(example)))
-
-
-@remember(lambda kind, example: (kind, example))   # pure, asked once per formula
-def _remembered_values(kind: str | None, frozen: tuple) -> dict:
-    example = dict(frozen)
-    values = {SYMBOLS[k]: sympy.Integer(v) for k, v in example.items()
-              if k in SYMBOLS and isinstance(v, int)}
-    if example.get("W_F") is not None and example.get("W_F") == example.get("H_F"):
-        values[SYMBOLS["K"]] = sympy.Integer(example["W_F"])
-    for option, names in (("stride", ("S_W", "S_H")), ("dilation", ("d_W", "d_H")),
-                          ("groups", ("g",))):
-        if isinstance(example.get(option), int):  # only what the example states
-            for name in names:
-                values[SYMBOLS[name]] = sympy.Integer(example[option])
-    if isinstance(example.get("padding"), int):
-        values[SYMBOLS["P_W"]] = values[SYMBOLS["P_H"]] = sympy.Integer(example["padding"])
-    if not {"W_in", "W_F"} <= set(example):
-        return values
-    try:
-        shape = _layer(kind or "conv", {}, example).output_size
-    except (InputError, TypeError, ValueError):
-        return values
-    if shape.width.is_number and shape.height.is_number:
-        values[SYMBOLS["W_out"]], values[SYMBOLS["H_out"]] = shape.width, shape.height
-    return values
 
 
 def _split_chain(text: str) -> list[list[str]]:
@@ -178,8 +119,8 @@ class Linter:
         if kind == "note":
             claim.note = message
         else:
-            claim.readings.append(Reading(_how(f, quantity, self.resolver.notation), kind == "ok", expected=expected,
-                                          given=given, source=_source(f), detail=message,
+            claim.readings.append(Reading(how(f, quantity, self.resolver.notation), kind == "ok", expected=expected,
+                                          given=given, source=source_of(f), detail=message,
                                           convention=convention, stated=stated))
         self.claims.append(claim)
 
@@ -197,7 +138,7 @@ class Linter:
         self.flops_are_macs = bool(_FLOPS_ARE_MACS.search(text))
         self.document_options = []  # the option sets of the note's worked examples
         for f in formulas:
-            options = _example_options(f.example)
+            options = example_options(f.example)
             if options and options not in self.document_options:
                 self.document_options.append(options)
         per_line: dict[int, int] = {}
@@ -242,7 +183,7 @@ class Linter:
                     noted = True
                     parsed.append((part, None))
             exprs.append(parsed)
-        values = _example_values(f.kind, f.example)
+        values = example_values(f.kind, f.example)
         for parsed in exprs:
             for (ta, a), (tb, b) in zip(parsed, parsed[1:]):
                 if a is not None and b is not None:
@@ -283,17 +224,17 @@ class Linter:
             return self.add(f, "ok", f"{ta} = {tb}" + (" with the worked example's numbers" if by_example else ""),
                             quantity="formula")
         if a.is_number and b.is_number:
-            sides = [f"the left side is {_show(a)}"]
-            if not _is_literal(tb, b):
-                sides.append(f"the right side {_show(b)}")
+            sides = [f"the left side is {show(a)}"]
+            if not is_literal(tb, b):
+                sides.append(f"the right side {show(b)}")
             where = " with the worked example's numbers" if by_example else ""
             message = f"{ta} = {tb} does not hold{where}: {', '.join(sides)}"
         else:
-            message = f"{ta} = {tb} does not hold: left - right = {_show(result.difference)}"
+            message = f"{ta} = {tb} does not hold: left - right = {show(result.difference)}"
             if result.counterexample:
                 shown = ", ".join(f"{k}={v}" for k, v in result.counterexample.items())
-                message += (f" (at {shown}: {_show(result.given_value)} vs "
-                            f"{_show(result.expected_value)})")
+                message += (f" (at {shown}: {show(result.given_value)} vs "
+                            f"{show(result.expected_value)})")
         self.add(f, "wrong", message, given=a, expected=b, quantity="formula")
 
     def labelled(self, f: Formula, items, label: str | None = None) -> None:
@@ -312,23 +253,23 @@ class Linter:
             result = self.symbolic(f, expr)
             convention = self.convention(result.cause)
             if result.ok:
-                self.add(f, "ok", f"{label} = {_show(result.given)}", quantity=f.quantity)
+                self.add(f, "ok", f"{label} = {show(result.given)}", quantity=f.quantity)
             elif convention:
-                self.add(f, "ok", f"{label} = {_show(result.given)}: {result.cause_message}",
+                self.add(f, "ok", f"{label} = {show(result.given)}: {result.cause_message}",
                          quantity=f.quantity, convention=convention, expected=result.expected,
                          stated=self.stated(result.cause))
             elif f.modifiers.get("_if"):
-                self.add(f, "note", f"{label} = {_show(result.given)} differs from the catalog's "
-                                    f"{_show(result.expected)}, but its line states a premise "
+                self.add(f, "note", f"{label} = {show(result.given)} differs from the catalog's "
+                                    f"{show(result.expected)}, but its line states a premise "
                                     f"this check does not take", quantity=f.quantity)
             elif expr.free_symbols & _UNPLACED:
                 names = ", ".join(sorted(str(x) for x in expr.free_symbols & _UNPLACED))
-                self.add(f, "note", f"cannot check {label} = {_show(result.given)}: the note does not "
+                self.add(f, "note", f"cannot check {label} = {show(result.given)}: the note does not "
                                     f"say whether {names} are input or output sizes (--notation cin-cout "
                                     f"reads H, W as the output map)", quantity=f.quantity)
             else:
-                self.add(f, "wrong", f"{label} = {_show(result.given)}, expected "
-                         f"{_show(result.expected)}{_why(result)}",
+                self.add(f, "wrong", f"{label} = {show(result.given)}, expected "
+                         f"{show(result.expected)}{why(result)}",
                          quantity=f.quantity, given=result.given, expected=result.expected)
         if numbers:
             text, value = numbers[-1]
@@ -337,44 +278,44 @@ class Linter:
     def symbolic(self, f: Formula, expr):
         """Check a formula against its kind, with the options its section and line state;
         a formula that holds for the options of another worked example in the note is right."""
-        options = _options_for({**f.options, **_example_options(f.example), **f.modifiers}, expr)
-        result = check_formula(expr, _layer(f.kind, options, None), f.quantity,
+        options = options_for({**f.options, **example_options(f.example), **f.modifiers}, expr)
+        result = check_formula(expr, layer_for(f.kind, options, None), f.quantity,
                                self.resolver.identify)
         for other in self.document_options:
             if result.ok:
                 break
-            retry = _options_for({**f.options, **other, **f.modifiers}, expr)
+            retry = options_for({**f.options, **other, **f.modifiers}, expr)
             if retry != options:
-                again = check_formula(expr, _layer(f.kind, retry, None), f.quantity,
+                again = check_formula(expr, layer_for(f.kind, retry, None), f.quantity,
                                       self.resolver.identify)
                 result = again if again.ok else result
         return result
 
     def number(self, f: Formula, label: str, value) -> None:
         # a layer with no sizes given: a pooling layer's 0 MACs need no example
-        layer = _layer(f.kind, f.options, {**f.example, **f.modifiers})
-        expected = _numeric_expected(layer, f.quantity)
+        layer = layer_for(f.kind, f.options, {**f.example, **f.modifiers})
+        expected = numeric_expected(layer, f.quantity)
         if expected.free_symbols and not {"W_in", "D_in", "W_F"} & set(f.example):
-            self.add(f, "note", f"cannot check {label} = {_show(value)}: no worked example "
+            self.add(f, "note", f"cannot check {label} = {show(value)}: no worked example "
                                 f"(Input: WxHxC, Filter = WxHxCinxCout) above fixes the numbers",
                      quantity=f.quantity)
             return
         if expected.free_symbols:
             missing = ", ".join(sorted(s.name for s in expected.free_symbols))
-            self.add(f, "note", f"cannot check {label} = {_show(value)}: the worked example "
+            self.add(f, "note", f"cannot check {label} = {show(value)}: the worked example "
                                 f"does not fix {missing}", quantity=f.quantity)
             return
         if value != expected:
-            self.add(f, "wrong", f"{label} = {_show(value)}, expected {_show(expected)}"
-                                 f"{_factor(value, expected)}",
+            self.add(f, "wrong", f"{label} = {show(value)}, expected {show(expected)}"
+                                 f"{factor(value, expected)}",
                      quantity=f.quantity, given=value, expected=expected)
         else:
-            self.add(f, "ok", f"{label} = {_show(value)}", quantity=f.quantity)
+            self.add(f, "ok", f"{label} = {show(value)}", quantity=f.quantity)
 
     def output_claim(self, f: Formula) -> None:
         if f.kind is None or "W_F" not in f.example:
             return
-        shape = _layer(f.kind, f.options, f.example).output_size
+        shape = layer_for(f.kind, f.options, f.example).output_size
         expected = tuple(shape)[:len(f.output_claim)]
         if tuple(sympy.Integer(v) for v in f.output_claim) == expected:
             return self.add(f, "ok", "output size = " + "x".join(str(v) for v in expected),
@@ -385,108 +326,9 @@ class Linter:
                      quantity="output-size", given=shown, expected=want)
 
 
-_OPTIONS = ("stride", "padding", "dilation", "groups", "bias")
-
-
-def _example_options(example: dict) -> dict:
-    return {k: v for k, v in example.items() if k in _OPTIONS}
-
-
-def _options_for(options: dict, expr) -> dict:
-    """Layer options, overridden by those the formula's symbols ask for (S_W: a stride S)."""
-    names = {s.name for s in expr.free_symbols}
-    out = dict(options)
-    for option, letter, symbols in (("stride", "S", {"S_W", "S_H", "S"}),
-                                    ("padding", "P", {"P_W", "P_H", "P"}),
-                                    ("dilation", "d", {"d_W", "d_H", "d"}),
-                                    ("output_padding", "a", {"a_W", "a_H", "a"})):
-        if names & symbols:
-            out[option] = letter
-    return out
-
-
-def _is_literal(text: str, value) -> bool:
-    """Whether ``text`` is just the number ``value`` written out (6432, 6,432, 6{,}432)."""
-    return re.sub(r"[\s,{}]|\\,", "", text) == _show(value)
-
-
 def _quantity_word(text: str) -> str:
     word = _LABEL_LHS.match(text).group(1).lower()
     return {"parameters": "params", "mult-adds": "macs", "maccs": "macs", "macc": "macs"}.get(word, word)
-
-
-def _numeric_expected(layer, quantity: str):
-    if quantity == "output-size":
-        return layer.output_size.elements
-    return expected_for(layer, quantity).expr
-
-
-def _factor(value, expected) -> str:
-    if expected == 0 or value == 0:
-        return ""
-    ratio = value / expected
-    if ratio.is_Integer or (1 / ratio).is_Integer:
-        return f" (off by a factor of {ratio})"
-    return f" (yours - expected = {value - expected})"
-
-
-def _why(result) -> str:
-    """How a formula is wrong, in a few words: a known slip, a factor, the difference or
-    a counterexample."""
-    parts = list(result.hints)
-    if result.factor is not None:
-        parts.append(f"off by a factor of {result.factor}")
-    if not parts:
-        difference = _show(result.difference)
-        if len(difference) <= 40 and not result.difference.has(sympy.floor, sympy.ceiling):
-            parts.append(f"yours - expected = {difference}")
-        if result.counterexample:
-            shown = ", ".join(f"{k}={v}" for k, v in result.counterexample.items())
-            parts.append(f"at {shown}: yours {result.given_value}, expected "
-                         f"{result.expected_value}")
-        if result.condition:
-            parts.append(f"equal only when {result.condition}")
-    return f" ({'; '.join(parts)})" if parts else ""
-
-
-def _how(f: Formula, quantity: str | None, notation: str | None = None) -> str:
-    """How a labelled formula was read: its quantity, its layer, its example, in words."""
-    what = {"formula": "an equality", "output-size": "output size", "macs": "MACs", "flops": "FLOPs"
-            }.get(quantity or "", quantity or "a formula")
-    out = (f"{what} of a sliding window (a convolution or a pooling)" if f.window else
-           f"{what} of a {f.kind} layer" if f.kind else what)
-    if f.example and describe_example(f.example):
-        out += f", {describe_example(f.example)}"
-    if notation:
-        out += f", in {notation}'s notation (detected from the note or given)"
-    return out
-
-
-def describe_example(example: dict) -> str:
-    """A worked example in words: input 128x128x8, 5x5 filters, 32 of them, padding valid."""
-    e = {k: v for k, v in example.items() if not k.startswith("_")}
-    parts = []
-    if "W_in" in e:
-        parts.append("input " + "x".join(str(e[k]) for k in ("W_in", "H_in", "D_in") if k in e))
-    if "W_F" in e:
-        parts.append(f"{e['W_F']}x{e.get('H_F', e['W_F'])} filters" + (f", {e['D_out']} of them" if "D_out" in e else ""))
-    for k in ("stride", "padding", "dilation", "groups"):
-        if k in e:
-            parts.append(f"{k} {e[k]}")
-    rest = [f"{k}={v}" for k, v in e.items() if k not in {"W_in", "H_in", "D_in", "W_F", "H_F", "D_out",
-                                                          "stride", "padding", "dilation", "groups"}]
-    return "worked example: " + ", ".join(parts + rest) if parts + rest else ""
-
-
-def _source(f: Formula) -> str | None:
-    """Where a formula's context came from, in words."""
-    parts = []
-    if f.kind:
-        parts.append(f"layer {f.kind} from the heading or list item above")
-    if f.example:
-        shown = ", ".join(f"{k}={v}" for k, v in f.example.items() if not k.startswith("_"))
-        parts.append(f"worked example {shown}")
-    return "; ".join(parts) or None
 
 
 def catalog_claims(text: str, notation: str | None = None,
