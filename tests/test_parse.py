@@ -385,3 +385,13 @@ def test_operator_misuse_is_a_clean_error(text):
     with pytest.raises(InputError) as info:
         parse(text)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("written, plain", [
+    ("K² D_in D_out", "K^2 D_in D_out"),             # superscript digits, as notes type them
+    ("W_F³", "W_F^3"),
+    ("𝐶_in 𝐾² + 1", "C_in K^2 + 1"),                  # mathematical italic, copied from rendered math
+    ("𝐃_𝐢𝐧 ⋅ 𝟑", "D_in * 3"),                          # mathematical bold letters and digits
+])
+def test_unicode_math_letters_and_superscripts_read_as_plain_text(written, plain):
+    assert parse(written) == parse(plain)

@@ -51,6 +51,13 @@ _UNICODE = {"×": "*", "·": "*", "⋅": "*", "∗": "*", "•": "*", "∙": "*"
 #: copy-paste brings them: read as the Latin letter (one character for one, columns stay)
 _CONFUSABLES = str.maketrans("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧАВСЕНКМОРТХасеорх",
                              "ABEZHIKMNOPTYXABCEHKMOPTXaceopx")
+#: mathematical italic, bold, ... letters and digits (𝐶, 𝑊, 𝟑, as text copied from rendered
+#: math brings them): the plain letter or digit, one character for one
+_CONFUSABLES.update({code: ord(plain) for code in range(0x1D400, 0x1D800)
+                     for plain in (unicodedata.normalize("NFKC", chr(code)),)
+                     if len(plain) == 1 and plain.isascii()})
+#: superscript digits: K² is K^2
+_SUPERSCRIPTS = {"²": "2", "³": "3", "⁴": "4"}
 #: LaTeX wrappers whose argument is a name (or a number): \text{padding}, \mathrm{C}
 _WRAPPERS = {"text", "mathrm", "textrm", "mathit", "textit", "mathsf", "textsf", "mathbf",
              "textbf", "boldsymbol", "operatorname", "textnormal", "mathtt", "texttt", "bm"}
@@ -163,6 +170,10 @@ class _Lexer:
                 self.pos += 1
             elif c in _UNICODE:
                 self.unicode(_UNICODE[c], col)
+            elif c in _SUPERSCRIPTS:
+                self.add("op", "^", col)
+                self.add("num", c, col, sympy.Integer(_SUPERSCRIPTS[c]))
+                self.pos += 1
             elif _greek_name(c):
                 self.pos += 1
                 self.name_from(_greek_name(c), col, self.pos)
