@@ -22,6 +22,7 @@ from typing import Iterable
 
 import sympy
 
+from ..counts import Count
 from ..errors import InputError
 from ..limits import MAX_DISTINCT_LAYERS, MAX_LAYERS, MAX_TOTAL_STRIDE, check_count
 from ..layers import REGISTRY, Dense, GlobalAvgPool, Shape, TransposedConv, layer_class
@@ -71,7 +72,7 @@ class Walker:
             where = prefix if len(prefix) < 40 else prefix[:37] + "..."
             raise InputError(f"layer {where}: blocks nest deeper than {MAX_NESTING} levels")
         for index, node in enumerate(nodes, 1):
-            repeat = self.subst(node.repeat)
+            repeat = node.repeat if type(node.repeat) is int else self.subst(node.repeat)
             if isinstance(repeat, sympy.Basic) and repeat.is_Integer:
                 repeat = int(repeat)
             segment = node.name or str(index)
@@ -210,8 +211,7 @@ class Walker:
                 built.weights, built.biases, built.affine, built.buffers, built.macs)
             if self.whole_widths:
                 out = Shape(out.width, out.height, _unround(out.channels))
-            self.cache[key] = (built, Shape(*(tidy_size(v) for v in out)),
-                               tuple(tidy_size(c) for c in counts))
+            self.cache[key] = (built, _tidy_shape(out), tuple(map(_tidy_count, counts)))
         built, out, counts = self.cache[key]
         self.rows.append(Row(label, spec.type, shape, out, *counts, self.head,
                              layer=built))
@@ -257,7 +257,7 @@ class Walker:
             options.setdefault("W_F", kernel[0])
             options.setdefault("H_F", kernel[1])
         given = {name: options.pop(name) for name in ("D_in", "W_in", "H_in") if name in options}
-        unknown = sorted(set(options) - fields)
+        unknown = sorted(options.keys() - fields)
         if unknown:
             allowed = sorted(fields - {"D_in", "W_in", "H_in"} | ({"K"} if "W_F" in fields else set()))
             raise InputError(f"unknown option {unknown[0]!r}; {kind} takes "
@@ -277,6 +277,16 @@ class Walker:
         options.update({name: value for name, value in actual.items() if name in fields})
         built = cls(**options)
         return built, built.output_size, None
+
+
+def _tidy_count(value):
+    return value if type(value) is Count else tidy_size(value)   # a number is tidy
+
+
+def _tidy_shape(shape: Shape) -> Shape:
+    if type(shape.width) is Count and type(shape.height) is Count and type(shape.channels) is Count:
+        return shape
+    return Shape(*(tidy_size(v) for v in shape))
 
 
 def _ratio(a, b):
