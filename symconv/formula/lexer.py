@@ -21,52 +21,16 @@ is unknown and every piece is known (``HW``, ``W_FH_F``, ``gK``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import sympy
 
 from ..errors import InputError
+from .characters import (ACCENTS, CLOSE, CONFUSABLES, FUNCTIONS, GREEK, MODULES, OPEN_BRACKETS,
+                         SKIP, SUPERSCRIPTS, TIMES, UNICODE, WRAPPERS, greek_name, matching,
+                         strip_braces)
 from .notation import Resolver, spelling
 
-#: LaTeX commands that are only spacing or sizing: skipped.
-_SKIP = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", "big", "Big",
-         "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr",
-         "left", "right", "middle", "thinspace", "enspace", "nonumber", "limits"}
-_TIMES = {"times", "cdot", "ast", "bullet", "cross"}
-OPEN_BRACKETS = {"(": ")", "[": "]", "{": "}", "\\lfloor": "\\rfloor", "\\lceil": "\\rceil",
-                 "\\{": "\\}", "\\langle": "\\rangle", "|": "|"}
-_CLOSE = set(OPEN_BRACKETS.values())
-#: functions, written with parentheses: floor(x), int(x), max(a, b)
-FUNCTIONS = {"floor": sympy.floor, "ceil": sympy.ceiling, "ceiling": sympy.ceiling,
-             "sqrt": sympy.sqrt, "int": sympy.floor, "abs": sympy.Abs, "max": sympy.Max,
-             "min": sympy.Min}
-#: ``math.floor``, ``np.ceil``: the module name is left out
-_MODULES = {"math", "np", "numpy", "torch", "tf"}
-_UNICODE = {"×": "*", "·": "*", "⋅": "*", "∗": "*", "•": "*", "∙": "*", "✕": "*", "⨯": "*",
-            "−": "-", "–": "-", "—": "-", "‐": "-", "÷": "/", "⌊": "\\lfloor", "⌋": "\\rfloor",
-            "⌈": "\\lceil", "⌉": "\\rceil", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
-            "\u200b": " ", "∣": "|"}
-#: letters that look like Latin ones (Greek and Cyrillic capitals, Cyrillic lower case), as
-#: copy-paste brings them: read as the Latin letter (one character for one, columns stay)
-_CONFUSABLES = str.maketrans("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧАВСЕНКМОРТХасеорх",
-                             "ABEZHIKMNOPTYXABCEHKMOPTXaceopx")
-#: mathematical italic, bold, ... letters and digits (𝐶, 𝑊, 𝟑, as text copied from rendered
-#: math brings them): the plain letter or digit, one character for one
-_CONFUSABLES.update({code: ord(plain) for code in range(0x1D400, 0x1D800)
-                     for plain in (unicodedata.normalize("NFKC", chr(code)),)
-                     if len(plain) == 1 and plain.isascii()})
-#: superscript digits: K² is K^2
-_SUPERSCRIPTS = {"²": "2", "³": "3", "⁴": "4"}
-#: LaTeX wrappers whose argument is a name (or a number): \text{padding}, \mathrm{C}
-_WRAPPERS = {"text", "mathrm", "textrm", "mathit", "textit", "mathsf", "textsf", "mathbf",
-             "textbf", "boldsymbol", "operatorname", "textnormal", "mathtt", "texttt", "bm"}
-#: accents that make a new name: \tilde{k}, \hat{k}
-_ACCENTS = {"tilde", "hat", "bar", "widetilde", "widehat", "overline", "vec", "dot", "check"}
-_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
-          "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "varrho", "sigma", "tau",
-          "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta",
-          "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega"}
 _NUMBER = re.compile(r"\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])"  # 1,28,800 (Indian grouping)
                      r"|\d{1,3}(?:(?:,|\\,|\{,\}|\u2009|\u202f)\d{3})+(?!\d)|\d+(?:\.\d+)?",
                      re.ASCII)
@@ -91,34 +55,6 @@ class Token:
 
 def syntax_error(col: int, message: str) -> InputError:
     return InputError(f"parse error at column {col}: {message}")
-
-
-def _matching(text: str, i: int) -> int:
-    """The index of the ``}`` that closes the ``{`` at ``i``, or -1."""
-    depth = 0
-    for j in range(i, len(text)):
-        depth += {"{": 1, "}": -1}.get(text[j], 0)
-        if depth == 0:
-            return j
-    return -1
-
-
-def _greek_name(c: str) -> str | None:
-    """``α`` and look-alikes (``ɑ``, ``𝛼``) -> ``alpha``; ``ρ``, ``𝜌`` -> ``rho``."""
-    try:
-        name = unicodedata.name(c)
-    except ValueError:
-        return None
-    match = re.fullmatch(r"(?:MATHEMATICAL (?:BOLD |ITALIC |SANS-SERIF )*|(?:GREEK|LATIN) )"
-                         r"(SMALL|CAPITAL) (?:LETTER )?([A-Z]+)(?: SYMBOL)?", name)
-    if not match:
-        return None
-    word = match.group(2).lower()
-    if word == "lamda":
-        word = "lambda"
-    if word not in _GREEK and word.capitalize() not in _GREEK:
-        return None
-    return word.capitalize() if match.group(1) == "CAPITAL" else word
 
 
 class _Lexer:
@@ -168,15 +104,15 @@ class _Lexer:
             elif c in "|∣":
                 self.bar(col)
                 self.pos += 1
-            elif c in _UNICODE:
-                self.unicode(_UNICODE[c], col)
-            elif c in _SUPERSCRIPTS:
+            elif c in UNICODE:
+                self.unicode(UNICODE[c], col)
+            elif c in SUPERSCRIPTS:
                 self.add("op", "^", col)
-                self.add("num", c, col, sympy.Integer(_SUPERSCRIPTS[c]))
+                self.add("num", c, col, sympy.Integer(SUPERSCRIPTS[c]))
                 self.pos += 1
-            elif _greek_name(c):
+            elif greek_name(c):
                 self.pos += 1
-                self.name_from(_greek_name(c), col, self.pos)
+                self.name_from(greek_name(c), col, self.pos)
             else:
                 raise syntax_error(col, f"unexpected character {c!r}")
         self.add("end", "end of formula", len(text) + 1)
@@ -199,7 +135,7 @@ class _Lexer:
             self.bar(col)
         elif meaning in OPEN_BRACKETS:
             self.add("open", meaning, col)
-        elif meaning in _CLOSE:
+        elif meaning in CLOSE:
             self.add("close", meaning, col)
 
     def number(self) -> None:
@@ -222,9 +158,9 @@ class _Lexer:
         if not match:
             raise syntax_error(col, "a lone backslash")
         word, self.pos = match.group(1), match.end()
-        if word in _SKIP:
+        if word in SKIP:
             return
-        if word in _TIMES:
+        if word in TIMES:
             self.add("op", "*", col)
         elif word == "div":
             self.add("op", "/", col)
@@ -238,13 +174,13 @@ class _Lexer:
             self.bar(col, {"lvert": "open", "rvert": "close"}.get(word))
         elif "\\" + word in OPEN_BRACKETS:
             self.add("open", "\\" + word, col)
-        elif "\\" + word in _CLOSE:
+        elif "\\" + word in CLOSE:
             self.add("close", "\\" + word, col)
-        elif word in _WRAPPERS:
+        elif word in WRAPPERS:
             self.wrapped(word, col)
-        elif word in _ACCENTS:
+        elif word in ACCENTS:
             self.accent(word, col)
-        elif word in _GREEK:
+        elif word in GREEK:
             self.name_from("\\" + word, col, self.pos)
         elif word == "prime":
             raise syntax_error(col, "a prime belongs after a name, like M'")
@@ -258,7 +194,7 @@ class _Lexer:
             self.pos += 1
         if not self.text.startswith("{", self.pos):
             raise syntax_error(col, f"{what} needs an argument in braces")
-        end = _matching(self.text, self.pos)
+        end = matching(self.text, self.pos)
         if end < 0:
             raise syntax_error(self.pos + 1, "unmatched '{'")
         inner = self.text[self.pos + 1:end]
@@ -292,7 +228,7 @@ class _Lexer:
         col, text = self.pos + 1, self.text
         match = _WORD.match(text, self.pos)
         head, after = match.group(), match.end()
-        if head in _MODULES and text.startswith(".", after):  # math.floor(...)
+        if head in MODULES and text.startswith(".", after):  # math.floor(...)
             call = _WORD.match(text, after + 1)
             if call and call.group() in FUNCTIONS and text[call.end():].lstrip().startswith("("):
                 self.pos = call.end()
@@ -316,7 +252,7 @@ class _Lexer:
                 break
             c = text[at:at + 1]
             if c == "{":
-                end = _matching(text, at)
+                end = matching(text, at)
                 if end < 0:
                     raise syntax_error(at + 1, "unmatched '{' in a subscript")
                 self.pos = end + 1
@@ -397,35 +333,8 @@ class _Lexer:
         return found
 
 
-def strip_braces(text: str) -> str:
-    r"""``\underbrace{X}_{\text{note}}`` -> ``{X}``, blanked in place so columns stay right.
-
-    >>> strip_braces(r"\underbrace{D_{out}}_{\text{filters}} + 1")
-    '           {D_{out}}                  + 1'
-    """
-    for command in ("\\underbrace", "\\overbrace"):
-        start = text.find(command)
-        while start >= 0:
-            arg = start + len(command)
-            while arg < len(text) and text[arg] == " ":
-                arg += 1
-            end = _matching(text, arg) if text[arg:arg + 1] == "{" else -1
-            if end < 0:
-                break
-            text = text[:start] + " " * len(command) + text[start + len(command):]
-            k = end + 1
-            while k < len(text) and text[k] == " ":
-                k += 1
-            if text[k:k + 1] in ("_", "^") and text[k + 1:k + 2] == "{":
-                close = _matching(text, k + 1)
-                if close > 0:
-                    text = text[:k] + " " * (close + 1 - k) + text[close + 1:]
-            start = text.find(command, start + 1)
-    return text
-
-
 def tokenize(text: str, resolver: Resolver) -> list[Token]:
     """The tokens of ``text``, ending with an ``end`` token."""
     if "brace" in text:
         text = strip_braces(text)
-    return _Lexer(text.translate(_CONFUSABLES), resolver).run()
+    return _Lexer(text.translate(CONFUSABLES), resolver).run()

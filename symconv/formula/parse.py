@@ -36,7 +36,8 @@ import sympy
 
 from ..errors import InputError
 from ..memo import remember
-from .lexer import OPEN_BRACKETS, Token, syntax_error, tokenize
+from .characters import OPEN_BRACKETS
+from .lexer import Token, syntax_error, tokenize
 from .notation import NOTATIONS, Resolver, parse_aliases
 
 __all__ = ["parse", "expansion_size", "Resolver", "NOTATIONS", "parse_aliases"]
