@@ -25,6 +25,7 @@ DEFINITIONS = [
      {"n_H": "H_in", "n_C": "D_in"}),
     ("Let f be the filter size and p the padding.", {"f": "K", "p": "P"}),
     ("* $C_{out}$：输出通道数", {"C_{out}": "D_out"}),
+    ("其中$C_{in}$为输入通道数，$k$表示卷积核的大小", {"C_{in}": "D_in", "k": "K"}),
     ("- $M$: number of filters", {"M": "D_out"}),
     ("|Number of filters|$F$|", {"F": "D_out"}),            # a two-column table row
     ("| $n_c$ | number of channels of the input |", {"n_c": "D_in"}),

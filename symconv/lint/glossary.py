@@ -36,7 +36,8 @@ _MEANING_FIRST = re.compile(r"^[\s>*+\-#|]*(?P<meaning>[^\n$`:：]{2,60}?)\s*[:�
                             r"\s*(?:[:：=]\s*[\d.]+\s*)?(?:[（(][^()（）]{0,40}[)）])?[。.,;；]?\s*$")
 #: in a sentence: "where n is the input size, f the filter size and p the padding"
 _IN_PROSE = re.compile(r"(?i:^|,|;|\band\b|\bwhere\b|\bwith\b|\blet\b|其中|设|，|、)\s*" + _LETTER +
-                       r"\s+(?:is|are|be|denotes|=|为|是|表示)?\s*(?P<meaning>(?:the\s+)?[^,;，、\n]{3,60}?)"
+                       r"(?:\s*(?:为|是|表示)|\s+(?:is|are|be|denotes|=)?)\s*"
+                       r"(?P<meaning>(?:the\s+)?[^,;，、\n]{3,60}?)"
                        r"(?=,|;|\band\b|\.|，|、|。|$)")
 
 #: a word in markup, $\text{Filter}$ or `Filter` (a letter alone stays marked up: it is a name)
