@@ -177,6 +177,12 @@ def _whole_sizes(*values) -> list[int] | None:
 def conv_output_size(i: Size, k: Size, stride: Size = 1, padding: Padding = PaddingMode.VALID,
                      dilation: Size = 1, what: str = "conv") -> sympy.Expr:
     """Output size of a convolution (or pooling window) along one axis."""
+    if type(i) is Count and type(k) is Count and type(stride) is Count and \
+            type(padding) is Count and type(dilation) is Count and \
+            i >= 1 and k >= 1 and stride >= 1 and padding >= 0 and dilation >= 1:
+        n, span, s = int(i) + 2 * int(padding), int(dilation) * (int(k) - 1) + 1, int(stride)
+        if n >= span:   # every size a number (the common case): Python ints, at once
+            return Count((n - span) // s + 1)
     numbers = _whole_sizes(k, stride, dilation)
     if numbers is None:  # a size is a symbol (or not valid: as_size says why)
         i, k = as_size(i, "input size"), as_size(k, "kernel size")

@@ -29,7 +29,7 @@ from typing import ClassVar, Union
 
 import sympy
 
-from ..counts import ZERO
+from ..counts import ZERO, Count
 from ..errors import InputError
 from ..printing import to_latex
 from ..products import times
@@ -112,6 +112,8 @@ SIZE_FIELDS = ("D_in", "D_out", "W_F", "H_F", "W_in", "H_in")
 
 def pair(value, name: str, minimum: int = 1) -> tuple[sympy.Expr, sympy.Expr]:
     """A per-axis option as ``(width, height)``; one value means both axes."""
+    if type(value) is Count and value >= minimum:   # a number, already read
+        return value, value
     if isinstance(value, tuple):
         if len(value) != 2:
             raise InputError(f"{name} takes one value or a (width, height) pair, not {value!r}")
@@ -121,6 +123,8 @@ def pair(value, name: str, minimum: int = 1) -> tuple[sympy.Expr, sympy.Expr]:
 
 
 def padding_pair(value):
+    if type(value) is Count and value >= 0:   # a number, already read
+        return value, value
     if isinstance(value, tuple):
         if len(value) != 2:
             raise InputError(f"padding takes one value or a (width, height) pair, not {value!r}")
