@@ -99,9 +99,7 @@ class CheckResult:
             out.append(f"  off by a factor of {self.factor} (yours / expected = {self.factor})"
                        + reading)
         if self.counterexample:
-            values = ", ".join(f"{k}={v}" for k, v in self.counterexample.items())
-            out.append(f"  counterexample: {values}: yours {self.given_value}, "
-                       f"expected {self.expected_value}")
+            out.append(f"  counterexample: {self.at_counterexample()}")
         if self.condition:
             out.append(f"  equal only when {self.condition}")
         elif self.never_equal:
@@ -109,6 +107,11 @@ class CheckResult:
         if self.verdict == "unproven":
             out.append("  could not prove them equal, and found no counterexample")
         return out
+
+    def at_counterexample(self) -> str:
+        """``D_in=2, K=3: yours 18, expected 5``: the sizes where the two sides differ."""
+        values = ", ".join(f"{k}={v}" for k, v in self.counterexample.items())
+        return f"{values}: yours {self.given_value}, expected {self.expected_value}"
 
 
 def _shown(difference):

@@ -40,9 +40,7 @@ def why(result) -> str:
         if len(difference) <= 40 and not result.difference.has(sympy.floor, sympy.ceiling):
             parts.append(f"yours - expected = {difference}")
         if result.counterexample:
-            shown = ", ".join(f"{k}={v}" for k, v in result.counterexample.items())
-            parts.append(f"at {shown}: yours {result.given_value}, expected "
-                         f"{result.expected_value}")
+            parts.append(f"at {result.at_counterexample()}")
         if result.condition:
             parts.append(f"equal only when {result.condition}")
     return f" ({'; '.join(parts)})" if parts else ""
