@@ -252,3 +252,26 @@ def test_from_torch_on_torchvision_equals_every_zoo_spec(zoo, name):
         a = net.analyse({"H": size, "W": size})
         b = spec.analyse({"H": size, "W": size, **alpha})
         assert (a.total["params"], a.total["macs"]) == (b.total["params"], b.total["macs"])
+
+
+def test_a_norm_defined_outside_torch_nn_counts_as_that_norm():
+    """torchvision's ConvNeXt normalises with LayerNorm2d, a subclass of nn.LayerNorm whose
+    forward permutes around F.layer_norm: it is read as the norm it is (shape kept, its own
+    parameters). Checked against PyTorch's parameter count and a forward-hook MAC count on a
+    small model with such a norm (no layer scale: parameters used outside a layer are not
+    counted, see the README's PyTorch section)."""
+    torch = need("torch")
+    nn = torch.nn
+
+    class LayerNorm2d(nn.LayerNorm):   # as torchvision.models.convnext defines it
+        def forward(self, x):
+            x = x.permute(0, 2, 3, 1)
+            x = nn.functional.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+            return x.permute(0, 3, 1, 2)
+
+    model = nn.Sequential(nn.Conv2d(3, 16, 4, 4), LayerNorm2d(16), nn.Conv2d(16, 32, 3, padding=1),
+                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(32, 10)).eval()
+    for trace in ("fx", "hooks"):
+        a = from_torch(model, trace=trace).analyse({"H": 64, "W": 64})
+        assert (a.total["params"], a.total["macs"]) == hook_count(model, 64, 64)[:2]
+        assert [r.type for r in a.rows][1] == "layernorm" and a.rows[1].bn_affine == 32

@@ -23,7 +23,7 @@ from ..errors import InputError
 from ..layers import Shape
 from ..symbols import SYMBOLS
 from .network import Analysis, Network
-from .torch_map import Interpreter
+from .torch_map import Interpreter, module_class_name
 
 INSTALL_HINT = "PyTorch is not installed; install it with: pip install 'symconv[torch]'"
 
@@ -117,7 +117,7 @@ def from_torch(model, input_shape=(3, "H", "W"), strict: bool = True, name: str 
     graph, how, error = None, None, None
     if trace in ("auto", "fx"):
         try:
-            graph, how = list(torch.fx.symbolic_trace(model).graph.nodes), "torch.fx"
+            graph, how = list(_tracer(torch).trace(model).nodes), "torch.fx"
         except Exception as exc:  # any failure of tracing user code: fall back
             error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             if trace == "fx":
@@ -128,6 +128,18 @@ def from_torch(model, input_shape=(3, "H", "W"), strict: bool = True, name: str 
         concrete = [int(v) if v.is_Integer else 224 for v in shape]
         graph, how = record(torch, model, concrete), "hooks on a meta-device forward"
     return TorchNetwork(model, graph, shape, name or type(model).__name__, strict, how)
+
+
+def _tracer(torch):
+    """torch.fx's tracer, which also keeps a norm layer defined outside ``torch.nn`` (a
+    subclass of one of its norms, see :func:`~symconv.net.torch_map.module_class_name`) whole."""
+    class Tracer(torch.fx.Tracer):
+        def is_leaf_module(self, m, qualname):
+            outside = not type(m).__module__.startswith("torch.nn")
+            return super().is_leaf_module(m, qualname) or (
+                outside and module_class_name(type(m)) is not None)
+
+    return Tracer()
 
 
 def load_callable(path: str):

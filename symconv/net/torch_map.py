@@ -32,6 +32,20 @@ _CONV_T = {"ConvTranspose1d": 1, "ConvTranspose2d": 2}
 _NORMS = {"BatchNorm1d": "batchnorm", "BatchNorm2d": "batchnorm", "SyncBatchNorm": "batchnorm",
           "LayerNorm": "layernorm", "GroupNorm": "groupnorm", "InstanceNorm1d": "instancenorm",
           "InstanceNorm2d": "instancenorm"}
+def module_class_name(cls) -> str | None:
+    """The ``torch.nn`` class a module is counted as: its own, or for a subclass of a norm
+    layer defined elsewhere (torchvision's ``LayerNorm2d``, which permutes around
+    ``F.layer_norm``) that norm: whatever its forward does, a norm keeps the shape and has
+    only its own parameters. Other subclasses are traced into (``Conv2dSame`` pads in its
+    forward: counting it as a plain ``Conv2d`` would be wrong)."""
+    if cls.__module__.startswith("torch.nn"):
+        return cls.__name__
+    for base in cls.__mro__[1:]:
+        if base.__module__.startswith("torch.nn") and base.__name__ in _NORMS:
+            return base.__name__
+    return None
+
+
 _POOLS = {"MaxPool1d": "max-pool", "MaxPool2d": "max-pool", "AvgPool1d": "avg-pool",
           "AvgPool2d": "avg-pool"}
 _ADAPTIVE = {"AdaptiveAvgPool1d": "adaptive-avg-pool", "AdaptiveAvgPool2d": "adaptive-avg-pool",
@@ -152,7 +166,7 @@ class Interpreter:
         if node.op == "call_module":
             module = self.modules[node.target]
             cls = type(module)
-            name = cls.__name__ if cls.__module__.startswith("torch.nn") else None
+            name = module_class_name(cls)
             handler = _MODULES.get(name)
             label = self._label(node.target)
             if handler is None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import copy
 import operator
 
+from .torch_map import module_class_name
+
 #: Tensor dunder methods as the operators fx records for them.
 _DUNDER = {"__add__": operator.add, "__radd__": operator.add, "__iadd__": operator.iadd,
            "__mul__": operator.mul, "__rmul__": operator.mul, "__imul__": operator.imul,
@@ -34,8 +36,8 @@ class Node:
 
 
 def _is_leaf(module) -> bool:
-    cls = type(module)
-    return cls.__module__.startswith("torch.nn") and cls.__name__ not in _CONTAINERS
+    name = module_class_name(type(module))   # a torch.nn layer, or a norm defined elsewhere
+    return name is not None and name not in _CONTAINERS
 
 
 def record(torch, model, shape: list) -> list:
