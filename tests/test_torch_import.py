@@ -258,8 +258,7 @@ def test_a_norm_defined_outside_torch_nn_counts_as_that_norm():
     """torchvision's ConvNeXt normalises with LayerNorm2d, a subclass of nn.LayerNorm whose
     forward permutes around F.layer_norm: it is read as the norm it is (shape kept, its own
     parameters). Checked against PyTorch's parameter count and a forward-hook MAC count on a
-    small model with such a norm (no layer scale: parameters used outside a layer are not
-    counted, see the README's PyTorch section)."""
+    small model with such a norm."""
     torch = need("torch")
     nn = torch.nn
 
@@ -275,3 +274,27 @@ def test_a_norm_defined_outside_torch_nn_counts_as_that_norm():
         a = from_torch(model, trace=trace).analyse({"H": 64, "W": 64})
         assert (a.total["params"], a.total["macs"]) == hook_count(model, 64, 64)[:2]
         assert [r.type for r in a.rows][1] == "layernorm" and a.rows[1].bn_affine == 32
+
+
+def test_a_parameter_forward_uses_directly_is_counted_once():
+    """ConvNeXt's layer scale (and a ViT's class token) is a parameter forward uses itself,
+    outside a layer: it is counted, once, on both tracing paths, so that the total equals
+    PyTorch's own count of the model's parameters."""
+    torch = need("torch")
+    nn = torch.nn
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(8, 8, 3, padding=1)
+            self.scale = nn.Parameter(torch.ones(8, 1, 1))
+
+        def forward(self, x):
+            return x + self.scale * self.conv(x) + self.scale   # used twice, counted once
+
+    model = nn.Sequential(nn.Conv2d(3, 8, 3), Block(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                          nn.Linear(8, 2)).eval()
+    for trace in ("fx", "hooks"):
+        a = from_torch(model, trace=trace).analyse({"H": 16, "W": 16})
+        assert (a.total["params"], a.total["macs"]) == hook_count(model, 16, 16)[:2]
+        assert [r.type for r in a.rows].count("parameter") == 1

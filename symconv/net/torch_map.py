@@ -147,6 +147,7 @@ class Interpreter:
             elif node.op == "get_attr":
                 obj = self._attr(node.target)
                 env[node] = Tensor(tuple(obj.shape)) if hasattr(obj, "shape") else obj
+                self.direct_parameter(node.target, obj)
             else:
                 args, kwargs = value(tuple(node.args)), value(dict(node.kwargs))
                 env[node] = self.call(node, args, kwargs)
@@ -155,6 +156,19 @@ class Interpreter:
             shown = "; ".join(self.unmapped[:8]) + ("; ..." if len(self.unmapped) > 8 else "")
             raise InputError(f"{len(self.unmapped)} operation(s) symconv cannot map: {shown} "
                              "(strict=False lists them and goes on)")
+
+    def direct_parameter(self, target: str, obj) -> None:
+        """A parameter forward uses itself, outside a layer (ConvNeXt's ``layer_scale``, a
+        ViT's class token): counted once, in a row of its own, as weights (as PReLU's
+        slopes are), so that the total is every parameter forward touches."""
+        if id(obj) not in self._all_params or id(obj) in self.seen_params:
+            return   # a buffer or a constant, or a parameter already counted
+        self.seen_params.add(id(obj))
+        n = self._all_params[id(obj)]
+        vector = Tensor((ONE, sympy.Integer(n)))   # n values, shown as a vector
+        self.row(self._label(target), "parameter", vector, vector,
+                 Op("parameter", "get_attr", target, (vector.shape,), vector.shape,
+                    attrs(params=n)), weights=n)
 
     def _attr(self, target: str):
         obj = self.model

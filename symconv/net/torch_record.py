@@ -46,13 +46,14 @@ def record(torch, model, shape: list) -> list:
 
     meta_model = copy.deepcopy(model).to("meta")
     nodes, producer, keep = [], {}, []
+    parameter_names = {id(p): name for name, p in meta_model.named_parameters()}
     state = {"depth": 0, "stack": []}
 
     def ref(value):
         if isinstance(value, torch.Tensor):
             node = producer.get(id(value))
-            if node is None:   # a tensor made inside forward: a constant of its shape
-                node = Node("get_attr", None)
+            if node is None:   # a parameter used directly, or a constant made inside forward
+                node = Node("get_attr", parameter_names.get(id(value)))
                 node.shape = tuple(value.shape)
                 nodes.append(node)
                 producer[id(value)] = node
