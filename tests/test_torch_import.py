@@ -298,3 +298,27 @@ def test_a_parameter_forward_uses_directly_is_counted_once():
         a = from_torch(model, trace=trace).analyse({"H": 16, "W": 16})
         assert (a.total["params"], a.total["macs"]) == hook_count(model, 16, 16)[:2]
         assert [r.type for r in a.rows].count("parameter") == 1
+
+
+def test_parameters_this_forward_does_not_use_are_named_not_counted():
+    """A side head that eval mode skips (Inception's AuxLogits) is not in the totals, and
+    the network says which part and how many parameters (PyTorch's own numel)."""
+    torch = need("torch")
+    nn = torch.nn
+
+    class WithAux(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = nn.Conv2d(3, 8, 3)
+            self.aux = nn.Linear(8, 10)   # used only when training
+
+        def forward(self, x):
+            x = self.body(x)
+            return self.aux(x.mean((2, 3))) if self.training else x
+
+    model = WithAux().eval()
+    for trace in ("fx", "hooks"):
+        net = from_torch(model, trace=trace)
+        assert net.analyse({"H": 8, "W": 8}).total["params"] == sum(
+            p.numel() for p in model.body.parameters())
+        assert net.unused == {"aux": sum(p.numel() for p in model.aux.parameters())}

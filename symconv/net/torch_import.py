@@ -52,6 +52,7 @@ class TorchNetwork(Network):
         probe = self._interpret(self._input_shape({}))
         self.unmapped = tuple(probe.unmapped)
         self.unused_params = probe.unused_params
+        self.unused = dict(probe.unused)   # part -> parameters this forward does not use
 
     def __repr__(self) -> str:
         return f"TorchNetwork({self.name!r}, {len(self.graph)} graph nodes, traced by {self.how})"

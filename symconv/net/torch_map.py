@@ -152,6 +152,11 @@ class Interpreter:
                 args, kwargs = value(tuple(node.args)), value(dict(node.kwargs))
                 env[node] = self.call(node, args, kwargs)
         self.unused_params = sum(n for i, n in self._all_params.items() if i not in self.seen_params)
+        self.unused = {}   # the model's parts whose parameters this forward never used
+        for name, p in self.model.named_parameters():
+            if id(p) not in self.seen_params:
+                part = name.split(".")[0]
+                self.unused[part] = self.unused.get(part, 0) + p.numel()
         if self.unmapped and self.strict:
             shown = "; ".join(self.unmapped[:8]) + ("; ..." if len(self.unmapped) > 8 else "")
             raise InputError(f"{len(self.unmapped)} operation(s) symconv cannot map: {shown} "

@@ -179,6 +179,10 @@ def _torch_network(args, values: dict):
     if net.unmapped:
         print(f"symconv: not mapped (counted as 0, shape passed on): {'; '.join(net.unmapped)}",
               file=sys.stderr)
+    if net.unused:   # side heads eval mode skips (Inception's AuxLogits): said, not counted
+        parts = ", ".join(f"{part} ({n:,})" for part, n in net.unused.items())
+        print(f"symconv: {sum(net.unused.values()):,} parameters that this forward (eval mode) "
+              f"does not use are not counted: {parts}", file=sys.stderr)
     return net
 
 
