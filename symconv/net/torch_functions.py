@@ -47,14 +47,6 @@ def _binary(kind, arithmetic):
     return handler
 
 
-def _activation(kind):
-    def handler(it, label, via, target, x, *rest, **kw):
-        out = Tensor(x.shape, x.scale)
-        it.row(label, kind, x, out, Op(kind, via, target, (x.shape,), x.shape))
-        return out
-    return handler
-
-
 def _cat(it, label, via, target, tensors, dim=0, *rest, **kw):
     tensors = list(tensors)
     rank = len(tensors[0].shape)
@@ -186,6 +178,7 @@ def _interpolate(it, label, via, target, x, size=None, scale_factor=None, mode="
 
 
 def _pass(kind):
+    """A call that keeps its input's shape (an activation, dropout): a row of ``kind``."""
     def handler(it, label, via, target, x, *rest, **kw):
         out = Tensor(x.shape, x.scale)
         it.row(label, kind, x, out, Op(kind, via, target, (x.shape,), x.shape))
@@ -235,9 +228,9 @@ def function_table(torch) -> dict:
     put(torch.split, _split, "torch", "torch.split")
     put(torch.mean, _mean, "torch", "torch.mean")
     for name in ("relu", "sigmoid", "tanh", "softmax"):
-        put(getattr(torch, name), _activation(_kind(name)), "torch", f"torch.{name}")
+        put(getattr(torch, name), _pass(_kind(name)), "torch", f"torch.{name}")
     for name in _ACT_F:
-        put(getattr(F, name, None), _activation(_kind(name)), "function", f"F.{name}")
+        put(getattr(F, name, None), _pass(_kind(name)), "function", f"F.{name}")
     for name, kind in (("max_pool1d", "max-pool"), ("max_pool2d", "max-pool"),
                        ("avg_pool1d", "avg-pool"), ("avg_pool2d", "avg-pool")):
         put(getattr(F, name), _fn_pool(kind), "function", f"F.{name}")
@@ -265,6 +258,6 @@ METHODS = {
     "dim": lambda it, label, via, target, x, **kw: len(x.shape),
     "contiguous": _same, "clone": _same, "transpose": _transpose, "permute": _permute,
     "chunk": _chunk, "split": _split, "mean": _mean,
-    **{name: _activation(name.rstrip("_")) for name in ("relu", "relu_", "sigmoid", "sigmoid_",
+    **{name: _pass(name.rstrip("_")) for name in ("relu", "relu_", "sigmoid", "sigmoid_",
                                                         "tanh", "softmax")},
 }

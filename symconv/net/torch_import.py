@@ -23,7 +23,8 @@ from ..errors import InputError
 from ..layers import Shape
 from ..symbols import SYMBOLS
 from .network import Analysis, Network
-from .torch_map import Interpreter, module_class_name
+from .torch_interpret import Interpreter
+from .torch_map import module_class_name
 
 INSTALL_HINT = "PyTorch is not installed; install it with: pip install 'symconv[torch]'"
 

@@ -171,7 +171,7 @@ def _torch_network(args, values: dict):
     from ...net.torch_import import from_torch, load_callable
 
     model, name = load_callable(args.torch)
-    model.eval()  # nn.Module.eval: inference mode (dropout off, BN running stats); not Python eval
+    model.train(False)  # inference mode: dropout off, BatchNorm on its running statistics
     channels = values.pop("C", 3)
     if not (channels.is_Integer if hasattr(channels, "is_Integer") else isinstance(channels, int)):
         raise InputError(f"C must be a whole number, not {channels}")
