@@ -52,7 +52,6 @@ class TorchNetwork(Network):
         self._tables = (function_table(import_torch()), METHODS)
         probe = self._interpret(self._input_shape({}))
         self.unmapped = tuple(probe.unmapped)
-        self.unused_params = probe.unused_params
         self.unused = dict(probe.unused)   # part -> parameters this forward does not use
 
     def __repr__(self) -> str:

@@ -32,7 +32,7 @@ class Interpreter:
         self.output = None
         total = {id(p): p.numel() for p in model.parameters()}
         self._all_params = total
-        self.unused_params = 0
+        self.unused: dict = {}   # part -> parameters this forward never used (after run)
 
     # --- the walk -----------------------------------------------------------
     def run(self, nodes, input_shape: tuple) -> None:
@@ -65,8 +65,7 @@ class Interpreter:
             else:
                 args, kwargs = value(tuple(node.args)), value(dict(node.kwargs))
                 env[node] = self.call(node, args, kwargs)
-        self.unused_params = sum(n for i, n in self._all_params.items() if i not in self.seen_params)
-        self.unused = {}   # the model's parts whose parameters this forward never used
+        self.unused = {}
         for name, p in self.model.named_parameters():
             if id(p) not in self.seen_params:
                 part = name.split(".")[0]
