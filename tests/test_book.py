@@ -12,7 +12,7 @@ import pytest
 from symconv.cli.commands.notes import generate
 from symconv.errors import InputError
 from symconv.layers import REGISTRY
-from symconv.layers.options import OPTION_NAMES
+from symconv.layers.options import OPTION_NAMES, SWITCHES
 from symconv.notes.book import Book
 from symconv.notes.example import Examples, example_layer
 
@@ -62,7 +62,7 @@ def _options_of(layer) -> dict[str, str]:
     for option in OPTION_NAMES:
         if hasattr(layer, option):
             value = getattr(layer, option)
-            if option == "bias":
+            if option in SWITCHES:
                 value = "on" if value else "off"
             elif isinstance(value, tuple) and value[0] == value[1]:
                 value = value[0]

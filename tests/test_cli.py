@@ -11,6 +11,7 @@ import pytest
 from symconv.cli import COMMANDS, FORMATS
 from symconv.layers import REGISTRY
 
+from brute_force import ceil_pool_size
 from cli_run import run
 
 EXAMPLE = ["eval", "conv", "D_in=8", "D_out=32", "W_F=5", "H_F=5", "W_in=128", "H_in=128",
@@ -62,6 +63,20 @@ def test_eval_takes_options_as_assignments_and_aliases(capsys):
     assert code == 0 and json.loads(out)["macs"] == 98406400
 
 
+@pytest.mark.parametrize("pool", ["max-pool", "avg-pool"])
+@pytest.mark.parametrize("i, k, s, p", [(112, 3, 2, 0), (55, 3, 2, 0), (13, 3, 2, 1), (7, 2, 2, 0),
+                                        (6, 3, 3, 1), (147, 3, 2, 0), (5, 2, 3, 1)])
+def test_ceil_mode_on_the_command_line_counts_windows_as_pytorch(capsys, pool, i, k, s, p):
+    """--ceil-mode and ceil_mode=true give PyTorch's size, checked by listing the windows."""
+    sizes = [f"D_in=4", f"K={k}", f"W_in={i}", f"H_in={i}", f"stride={s}", f"padding={p}"]
+    for argv in ([*sizes, "--ceil-mode"], [*sizes, "ceil_mode=true"]):
+        code, out, err = run(capsys, "eval", pool, *argv, "--format", "json")
+        assert code == 0, err
+        assert json.loads(out)["output_size"]["width"] == ceil_pool_size(i, k, s, p)
+    code, out, _ = run(capsys, "eval", pool, *sizes, "--no-ceil-mode", "--format", "json")
+    assert json.loads(out)["output_size"]["width"] == (i + 2 * p - k) // s + 1
+
+
 def test_eval_leaves_unset_sizes_symbolic(capsys):
     code, out, _ = run(capsys, "eval", "conv", "K=3", "--padding", "same", "--format", "json")
     assert code == 0 and json.loads(out)["params"]["expr"] == "D_out*(9*D_in + 1)"
@@ -108,6 +123,9 @@ def test_show_with_symbolic_options(capsys):
     (["eval", "conv", "W_out=3"], "conv has no size W_out (it is computed"),
     (["eval", "dense", "--stride", "2"], "dense has no stride option"),
     (["show", "conv", "--padding", "sideways"], "must be valid, same, full, a whole number"),
+    (["eval", "conv", "--ceil-mode"], "conv has no ceil mode option"),
+    (["eval", "max-pool", "K=3", "ceil_mode=maybe"], "ceil mode must be on or off, not 'maybe'"),
+    (["eval", "max-pool", "K=3", "ceil_mode=on", "--no-ceil-mode"], "ceil mode is given two values"),
     (["ratio", "conv"], "give the layer to compare with conv, e.g. symconv ratio dw-sep"),
     (["ratio", "--dw-sep", "conv", "dense"], "either --dw-sep or two layer names"),
     (["ratio", "conv", "--format", "yaml"], "unknown format 'yaml'; formats: text, latex"),

@@ -31,6 +31,9 @@ def add_layer_options(parser: argparse.ArgumentParser) -> None:
                        help="transposed-conv: extra output rows/columns (default 0)")
     group.add_argument("--bias", action=argparse.BooleanOptionalAction, default=None,
                        help="count a bias per output channel (default: on)")
+    group.add_argument("--ceil-mode", action=argparse.BooleanOptionalAction, default=None,
+                       help="pooling: round the output size up, as PyTorch's ceil_mode=True "
+                            "(default: off, rounded down)")
 
 
 def add_notation_options(parser: argparse.ArgumentParser) -> None:
@@ -183,7 +186,7 @@ def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = N
     import dataclasses
 
     from ..layers import layer_class  # sympy: not at --help time
-    from ..layers.options import OPTION_NAMES, option_value, parse_bool
+    from ..layers.options import OPTION_NAMES, SWITCHES, option_value, parse_bool
 
     name = _layer_or_network(name)
     cls = layer_class(name)
@@ -194,8 +197,8 @@ def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = N
     for option in OPTION_NAMES:
         if option in values:
             flag, given = options[option], values[option]
-            if option == "bias" and flag is not None:
-                given = parse_bool(given)
+            if option in SWITCHES and flag is not None:
+                given = parse_bool(given, option)
             _conflict(option.replace("_", " "), flag, given)
             options[option] = values.pop(option)
     for option, text in options.items():
@@ -205,8 +208,8 @@ def layer_from_args(name: str, args: argparse.Namespace, values: dict | None = N
             if skip_missing:
                 continue
             raise InputError(f"{name} has no {option.replace('_', ' ')} option")
-        if option == "bias":
-            kwargs["bias"] = text if isinstance(text, bool) else parse_bool(text)
+        if option in SWITCHES:
+            kwargs[option] = text if isinstance(text, bool) else parse_bool(text, option)
         else:
             kwargs[option] = option_value(option, str(text))
     if "K" in values and "W_F" in fields:

@@ -17,7 +17,9 @@ from ..symbols import lookup
 _INT = re.compile(r"^[0-9][0-9_,]*$")
 #: the layer options, as dataclass fields (``--depth-multiplier`` is ``depth_multiplier``).
 OPTION_NAMES = ("stride", "padding", "dilation", "groups", "bias", "depth_multiplier",
-                "output_padding")
+                "output_padding", "ceil_mode")
+#: the options that are on or off (``--no-bias``, ``ceil_mode=true``), said as on/off.
+SWITCHES = ("bias", "ceil_mode")
 PADDING_WORDS = ("valid", "same", "full")
 #: other names of the padding modes, suggested (not accepted: `half` is `same` only for an odd
 #: kernel at stride 1).
@@ -66,11 +68,11 @@ def option_value(option: str, text: str):
 
 
 
-def parse_bool(text: str) -> bool:
+def parse_bool(text: str, name: str = "bias") -> bool:
     """``on``/``off``, ``true``/``false``, ``yes``/``no``, ``1``/``0``."""
     lowered = text.lower()
     if lowered in ("1", "true", "yes", "on"):
         return True
     if lowered in ("0", "false", "no", "off"):
         return False
-    raise InputError(f"bias must be on or off, not {text!r}")
+    raise InputError(f"{name.replace('_', ' ')} must be on or off, not {text!r}")

@@ -7,21 +7,22 @@ with what it counts.
 from __future__ import annotations
 
 from ..printing import Report, course_str
-from .options import OPTION_NAMES
+from .options import OPTION_NAMES, SWITCHES
 
 
 def describe(layer) -> str:
     """The layer's name, summary and options, in one line."""
     parts = []
     for option in OPTION_NAMES:
-        if option != "bias" and hasattr(layer, option):
+        if option not in SWITCHES and hasattr(layer, option):
             value = getattr(layer, option)
             if isinstance(value, tuple) and value[0] == value[1]:
                 value = value[0]
             shown = "(" + ", ".join(map(str, value)) + ")" if isinstance(value, tuple) else value
             parts.append(f"{option.replace('_', ' ')} {shown}")
-    if hasattr(layer, "bias"):
-        parts.append("bias " + ("on" if layer.bias else "off"))
+    for switch in SWITCHES:
+        if hasattr(layer, switch):
+            parts.append(switch.replace("_", " ") + (" on" if getattr(layer, switch) else " off"))
     return f"{layer.name}: {layer.summary}" + (f"\n  {', '.join(parts)}" if parts else "")
 
 

@@ -23,7 +23,7 @@ import sympy
 from ..engine import substitute
 from ..errors import InputError
 from ..layers import REGISTRY
-from ..layers.options import OPTION_NAMES, option_value, parse_bool, parse_number
+from ..layers.options import OPTION_NAMES, SWITCHES, option_value, parse_bool, parse_number
 from ..symbols import H_out, W_out, lookup
 from .derive import macs_derivation, params_derivation
 from .render import settings_of
@@ -51,7 +51,8 @@ def parse_example(text: str) -> dict:
                              f"not {item!r}")
         option = name.lower().replace("-", "_")
         if option in OPTION_NAMES:
-            out[option] = parse_bool(value) if option == "bias" else option_value(option, value)
+            out[option] = (parse_bool(value, option) if option in SWITCHES
+                           else option_value(option, value))
             continue
         canonical = lookup(name).name
         if canonical in _OPTION_SYMBOLS:

@@ -28,7 +28,7 @@ import jinja2
 import sympy
 
 from ..errors import InputError
-from ..layers.options import OPTION_NAMES
+from ..layers.options import OPTION_NAMES, SWITCHES
 from ..layers.summary import quantity_report
 from ..printing import (
     escape_latex,
@@ -327,7 +327,7 @@ def settings_of(layer) -> list[dict]:
         if not hasattr(layer, option):
             continue
         value = getattr(layer, option)
-        if option == "bias":
+        if option in SWITCHES:
             value = "on" if value else "off"
         elif isinstance(value, tuple):
             value = value[0] if value[0] == value[1] else value
