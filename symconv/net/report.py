@@ -105,8 +105,28 @@ def _heads_lines(analysis: Analysis) -> list[str]:
     return out
 
 
+#: How a matrix product of two activations (attention) is counted, said where a network has one.
+MATMUL = ("matrix products count a*b*c MACs for an (a x b) by (b x c) product, per batch "
+          "element (attention's Q K^T and A V, rows of type matmul, as FlopCounterMode counts them)")
+
+
+def _has_matmul(analysis: Analysis) -> bool:
+    return any(row.type == "matmul" for row in analysis.rows)
+
+
+def conventions(analysis: Analysis) -> dict:
+    """What each total counts (:data:`TOTALS`), with the matrix-product rule where it applies."""
+    out = dict(TOTALS)
+    if _has_matmul(analysis):
+        out["macs"] = f"{TOTALS['macs']}; {MATMUL}"
+    return out
+
+
 def _notes(analysis: Analysis) -> list[str]:
     notes = ["MACs count conv and dense layers, batch 1; pooling, BN, add and concat count none."]
+    if _has_matmul(analysis):
+        notes[0] = (f"MACs count conv and dense layers and matrix products, batch 1: {MATMUL}; "
+                    "pooling, BN, add and concat count none.")
     notes += _heads_lines(analysis)
     if not analysis.exact_polynomial:
         sw, sh = analysis.total_stride
@@ -132,10 +152,11 @@ def render_text(analysis: Analysis, table: bool = True) -> str:
     if table:
         out += table_lines(analysis) + [""]
     out.append("totals")
+    said = conventions(analysis)
     for key, label in _LABELS.items():
         value = analysis.total[key]
         lines, mid = _pretty_lines(value)
-        note = f"  ({TOTALS[key]})"
+        note = f"  ({said[key]})"
         out += [(f"  {label:<10} = " if i == mid else " " * 15) + text + (note if i == mid else "")
                 for i, text in enumerate(lines)]
     out += [""] + _notes(analysis)
@@ -156,7 +177,7 @@ def template_context(analysis: Analysis, table: bool = True) -> dict:
              "params": _tex(row.params), "macs": _tex(row.macs),
              "share": "head" if _outside(analysis, row) else _share(row.macs, analysis.total["macs"]) or ""}
             for row in analysis.rows] if table else []
-    totals = [{"label": label, "value": _tex(analysis.total[key]), "note": TOTALS[key]}
+    totals = [{"label": label, "value": _tex(analysis.total[key]), "note": conventions(analysis)[key]}
               for key, label in _LABELS.items()]
     return {"heading": heading(analysis), "rows": rows, "totals": totals, "notes": _notes(analysis)}
 
@@ -189,7 +210,7 @@ def to_json(analysis: Analysis) -> dict:
                 "heads_left_out": dict(analysis.head_errors),
                 "total_includes_heads": analysis.with_heads}
                if analysis.heads or analysis.head_errors else {}),
-            "conventions": dict(TOTALS)}
+            "conventions": conventions(analysis)}
 
 
 def render(analysis: Analysis, fmt: str, table: bool = True) -> str:

@@ -35,6 +35,8 @@ def weight_macs(op: Op, grid: str | None = None) -> sympy.Expr:
             * _positions(op, grid)
     if op.kind == "linear":
         return numel(op.input[:-1]) * op.attr("in_features") * op.attr("out_features")
+    if op.kind == "matmul":   # a product of two activations (attention), from the PyTorch import
+        return op.attr("macs")
     return sympy.Integer(0)
 
 

@@ -16,7 +16,9 @@ import sympy
 from ..errors import InputError
 from ..symbols import as_expr
 from .tool_ops import Op, attrs, numel
-from .torch_map import ONE, Tensor, adaptive, flatten, pool_out, upsample
+from .torch_indexing import METHODS as INDEXING_METHODS, indexing_functions
+from .torch_map import ONE, SizeDependent, Tensor, adaptive, flatten, pool_out, upsample
+from .torch_products import METHODS as PRODUCT_METHODS, product_functions
 
 
 def _is_number(v) -> bool:
@@ -75,6 +77,13 @@ def _view(it, label, via, target, x, *shape, **kw):
     known = numel([v for v in shape if not (_is_number(v) and v == -1)])
     shape = [(total / known) if (_is_number(v) and v == -1) else as_expr(v)
              for v in shape]
+    change = sympy.expand(numel(shape) - total)
+    if change != 0:   # a reshape to sizes fixed when the model was built (MaxViT's windows)
+        if change.is_number:
+            raise InputError(f"{label} ({target}): cannot reshape {total} values to "
+                             f"{tuple(shape)}")
+        raise SizeDependent(f"{label} ({target}): reshapes to sizes that hold at one input size "
+                            "only, so the model is read at given sizes: give H and W as numbers")
     return Tensor(shape, x.scale if len(shape) == len(x.shape) and shape[2:] == list(x.shape[2:])
                   else None)
 
@@ -139,12 +148,6 @@ def _mean(it, label, via, target, x, dim=None, keepdim=False, **kw):
     out = Tensor(shape)
     it.row(label, "mean", x, out, Op("mean", via, target, (x.shape,), out.shape, attrs(dims=tuple(dims))))
     return out
-
-
-def _getitem(it, label, via, target, obj, index, **kw):
-    if isinstance(obj, (tuple, list)):
-        return obj[index]
-    raise InputError(f"{label}: indexing a tensor is not mapped")
 
 
 def _getattr(it, label, via, target, obj, name, *rest, **kw):
@@ -216,7 +219,6 @@ def function_table(torch) -> dict:
         put(getattr(torch, kind, None), handler, "torch", f"torch.{kind}")
     put(operator.floordiv, _binary("floordiv", lambda a, b: sympy.floor(a / b)), "operator",
         "operator.floordiv")
-    put(operator.getitem, _getitem, "operator", "operator.getitem")
     put(getattr, _getattr, "operator", "getattr")
     put(torch.cat, _cat, "torch", "torch.cat")
     put(getattr(torch, "concat", None), _cat, "torch", "torch.concat")
@@ -247,6 +249,8 @@ def function_table(torch) -> dict:
         put(sd, _pass("stochastic-depth"), "function", "torchvision.ops.stochastic_depth")
     except ImportError:
         pass
+    table.update(indexing_functions(torch))
+    table.update(product_functions(torch))
     return table
 
 
@@ -260,4 +264,5 @@ METHODS = {
     "chunk": _chunk, "split": _split, "mean": _mean,
     **{name: _pass(name.rstrip("_")) for name in ("relu", "relu_", "sigmoid", "sigmoid_",
                                                         "tanh", "softmax")},
+    **INDEXING_METHODS, **PRODUCT_METHODS,
 }

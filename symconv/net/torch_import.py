@@ -24,7 +24,7 @@ from ..layers import Shape
 from ..symbols import SYMBOLS
 from .network import Analysis, Network
 from .torch_interpret import Interpreter
-from .torch_map import module_class_name
+from .torch_map import SizeDependent, module_class_name
 
 INSTALL_HINT = "PyTorch is not installed; install it with: pip install 'symconv[torch]'"
 
@@ -40,19 +40,25 @@ def import_torch():
 class TorchNetwork(Network):
     """A network read from a PyTorch module; :meth:`analyse` works as for a spec."""
 
-    def __init__(self, model, graph, input_shape: tuple, name: str, strict: bool, how: str):
+    def __init__(self, model, graph, input_shape: tuple, name: str, strict: bool, how: str,
+                 recorder=None, why: str = ""):
         dims = len(input_shape)
         C = input_shape[0]
         H, W = (input_shape[1], input_shape[2]) if dims == 3 else (sympy.Integer(1), input_shape[1])
         super().__init__((), C=C, H=H, W=W, name=name,
                          description=f"{type(model).__name__} from PyTorch ({how})")
         self.model, self.graph, self.dims, self.strict, self.how = model, graph, dims, strict, how
+        self._recorder, self._recorded, self._why = recorder, {}, why
         from .torch_functions import METHODS, function_table
 
         self._tables = (function_table(import_torch()), METHODS)
-        probe = self._interpret(self._input_shape({}))
-        self.unmapped = tuple(probe.unmapped)
-        self.unused = dict(probe.unused)   # part -> parameters this forward does not use
+        #: why the network is read at given sizes only (a SizeDependent error), or None
+        self.size_dependent = None
+        self.unmapped, self.unused = (), {}
+        try:
+            self._interpret(self._input_shape({}))
+        except SizeDependent as error:
+            self.size_dependent = error
 
     def __repr__(self) -> str:
         return f"TorchNetwork({self.name!r}, {len(self.graph)} graph nodes, traced by {self.how})"
@@ -61,8 +67,20 @@ class TorchNetwork(Network):
         one = sympy.Integer(1)
         nchw = (one, shape.channels, shape.height, shape.width) if self.dims == 3 else (
             one, shape.channels, shape.width)
+        graph = self.graph
+        if self._recorder is not None:   # a graph recorded by a forward holds at its size only
+            if not all(v.is_Integer for v in nchw):
+                raise SizeDependent(
+                    f"{self.name} is read by a forward at given sizes ({self._why}), so not in "
+                    "closed form: give H and W as numbers")
+            key = tuple(int(v) for v in nchw[1:])
+            if key not in self._recorded:
+                self._recorded = {key: self._recorder(list(key))}   # the last size only
+            graph = self._recorded[key]
         interp = Interpreter(self.model, *self._tables, strict=self.strict)
-        interp.run(self.graph, nchw)
+        interp.run(graph, nchw)
+        self.unmapped = tuple(interp.unmapped)
+        self.unused = dict(interp.unused)   # part -> parameters this forward does not use
         return interp
 
     def walk(self, shape: Shape, subs: dict, whole_widths: bool = False, heads: bool = False):
@@ -115,7 +133,7 @@ def from_torch(model, input_shape=(3, "H", "W"), strict: bool = True, name: str 
         _size(v, n) for v, n in zip(input_shape[1:], names))
     if trace not in ("auto", "fx", "hooks"):
         raise InputError(f"trace is auto, fx or hooks, not {trace!r}")
-    graph, how, error = None, None, None
+    graph, how, error, why = None, None, None, ""
     if trace in ("auto", "fx"):
         try:
             graph, how = list(_tracer(torch).trace(model).nodes), "torch.fx"
@@ -123,12 +141,37 @@ def from_torch(model, input_shape=(3, "H", "W"), strict: bool = True, name: str 
             error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             if trace == "fx":
                 raise InputError(f"torch.fx cannot trace {type(model).__name__}: {error}") from None
-    if graph is None:
-        from .torch_record import record
+        else:
+            opaque = _opaque_functions(torch, graph)
+            if opaque and trace == "auto":   # fx left a Python function whole: look inside it
+                graph, why = None, f"torch.fx leaves {', '.join(opaque)} whole"
+    if graph is not None:
+        return TorchNetwork(model, graph, shape, name or type(model).__name__, strict, how)
+    from .torch_record import record
 
-        concrete = [int(v) if v.is_Integer else 224 for v in shape]
-        graph, how = record(torch, model, concrete), "hooks on a meta-device forward"
-    return TorchNetwork(model, graph, shape, name or type(model).__name__, strict, how)
+    def recorder(sizes):
+        return record(torch, model, sizes)
+
+    why = why or (f"torch.fx cannot trace it: {error}" if error else "trace='hooks'")
+    return TorchNetwork(model, (), shape, name or type(model).__name__, strict,
+                        "hooks on a meta-device forward", recorder, why)
+
+
+def _opaque_functions(torch, nodes) -> list:
+    """Python functions (not torch's) a fx graph calls whole (``torch.fx.wrap``, Swin's
+    ``shifted_window_attention``) that symconv has no handler for."""
+    from .torch_functions import function_table
+
+    table = function_table(torch)
+    names = []
+    for node in nodes:
+        target = node.target
+        if node.op == "call_function" and target not in table and callable(target):
+            root = (getattr(target, "__module__", None) or "").split(".")[0]
+            if root not in ("torch", "_operator", "operator", "builtins", "math") \
+                    and target.__name__ not in names:
+                names.append(target.__name__)
+    return names
 
 
 def _tracer(torch):

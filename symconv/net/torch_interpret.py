@@ -14,7 +14,12 @@ from ..symbols import as_expr
 from .nodes import Row
 from .sizes import tidy_size
 from .tool_ops import Op, attrs
-from .torch_map import MODULES, ONE, ZERO, Tensor, module_class_name, shape_of
+from .torch_indexing import PAD_MODULES, _pad_module
+from .torch_map import MODULES as LAYER_MODULES, ONE, ZERO, Tensor, module_class_name, shape_of
+from .torch_products import MODULES as PRODUCT_MODULES
+
+#: torch.nn class name -> handler.
+MODULES = {**LAYER_MODULES, **PRODUCT_MODULES, **{name: _pad_module for name in PAD_MODULES}}
 
 
 class Interpreter:
@@ -47,6 +52,8 @@ class Interpreter:
                 return env[a]
             if isinstance(a, (list, tuple)):
                 return type(a)(value(x) for x in a)
+            if isinstance(a, slice):
+                return slice(value(a.start), value(a.stop), value(a.step))
             if isinstance(a, dict):
                 return {k: value(v) for k, v in a.items()}
             return a

@@ -52,14 +52,21 @@ _ADAPTIVE = {"AdaptiveAvgPool1d": "adaptive-avg-pool", "AdaptiveAvgPool2d": "ada
 _UPSAMPLE = {"Upsample": None, "UpsamplingNearest2d": "nearest", "UpsamplingBilinear2d": "bilinear"}
 
 
+class SizeDependent(InputError):
+    """The model's graph depends on the input size (a check such as ``h == 224``, a reshape
+    to sizes fixed when it was built): it is read at given sizes only, not in closed form."""
+
+
 class Tensor:
-    """A traced tensor: its shape (batch first) and its total stride (None after a global op)."""
+    """A traced tensor: its shape (batch first), its total stride (None after a global op)
+    and, where known, its dtype (``"bool"`` for a mask: indexing by it is data-dependent)."""
 
-    __slots__ = ("shape", "scale")
+    __slots__ = ("shape", "scale", "dtype")
 
-    def __init__(self, shape, scale=None):
+    def __init__(self, shape, scale=None, dtype=None):
         self.shape = tuple(tidy_size(as_expr(v)) for v in shape)
         self.scale = scale
+        self.dtype = dtype
 
 
 def sizes_equal(a, b) -> bool:
@@ -157,7 +164,7 @@ def _linear(it, m, label, target, x: Tensor, *rest, **kw):
                          f"{x.shape[-1]}; the model may only work at one input size, give H and W")
     out = Tensor((*x.shape[:-1], m.out_features))
     weights, biases, other = it.params(m)
-    positions = numel(x.shape[1:-1])
+    positions = numel(x.shape[:-1])   # every leading dimension: batch 1, or windows folded in
     op = Op("linear", "module", target, (x.shape,), out.shape,
             attrs(in_features=m.in_features, out_features=m.out_features, bias=m.bias is not None))
     it.row(label, "dense", x, out, op, weights + other, biases,

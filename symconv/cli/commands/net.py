@@ -165,8 +165,6 @@ def _sweep_output(net, text: str, values: dict, divisible, fmt: str) -> str:
 
 
 def _torch_network(args, values: dict):
-    import sys
-
     from ...errors import InputError
     from ...net.torch_import import from_torch, load_callable
 
@@ -175,7 +173,14 @@ def _torch_network(args, values: dict):
     channels = values.pop("C", 3)
     if not (channels.is_Integer if hasattr(channels, "is_Integer") else isinstance(channels, int)):
         raise InputError(f"C must be a whole number, not {channels}")
-    net = from_torch(model, (int(channels), "H", "W"), strict=args.strict, name=name)
+    return from_torch(model, (int(channels), "H", "W"), strict=args.strict, name=name)
+
+
+def _torch_notes(net) -> None:
+    """What a PyTorch network's last reading left out, on stderr (after the analysis: a
+    model read at given sizes only is read there)."""
+    import sys
+
     if net.unmapped:
         print(f"symconv: not mapped (counted as 0, shape passed on): {'; '.join(net.unmapped)}",
               file=sys.stderr)
@@ -183,7 +188,6 @@ def _torch_network(args, values: dict):
         parts = ", ".join(f"{part} ({n:,})" for part, n in net.unused.items())
         print(f"symconv: {sum(net.unused.values()):,} parameters that this forward (eval mode) "
               f"does not use are not counted: {parts}", file=sys.stderr)
-    return net
 
 
 def _convention_block(analysis, name: str, fmt: str):
@@ -227,8 +231,12 @@ def run(args) -> int:
         if args.convention or args.compare:
             raise InputError("--sweep takes no --convention or --compare")
         print(_sweep_output(net, args.sweep, values, args.assume_divisible, args.format))
+        if args.torch:
+            _torch_notes(net)
         return 0
     analysis = net.analyse(values, args.assume_divisible, heads=args.heads)
+    if args.torch:
+        _torch_notes(net)
     if args.compare:
         from ...net.compare import compare, render_text, to_json as compare_json
         from ...net.report import heading
