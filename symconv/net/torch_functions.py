@@ -140,14 +140,21 @@ def _split(it, label, via, target, x, split_size, dim=0, **kw):
                  for s in sizes)
 
 
-def _mean(it, label, via, target, x, dim=None, keepdim=False, **kw):
-    dim = kw.get("dim", dim)
-    keepdim = kw.get("keepdim", keepdim)
-    dims = range(len(x.shape)) if dim is None else [d % len(x.shape) for d in _sizes((dim,))]
-    shape = [ONE if i in dims else v for i, v in enumerate(x.shape) if keepdim or i not in dims]
-    out = Tensor(shape)
-    it.row(label, "mean", x, out, Op("mean", via, target, (x.shape,), out.shape, attrs(dims=tuple(dims))))
-    return out
+def _reduce(kind):
+    """``mean`` or ``sum`` over some dimensions (all by default): a row, no MACs."""
+    def handler(it, label, via, target, x, dim=None, keepdim=False, **kw):
+        dim = kw.get("dim", dim)
+        keepdim = kw.get("keepdim", keepdim)
+        dims = range(len(x.shape)) if dim is None else [d % len(x.shape) for d in _sizes((dim,))]
+        shape = [ONE if i in dims else v for i, v in enumerate(x.shape) if keepdim or i not in dims]
+        out = Tensor(shape)
+        it.row(label, kind, x, out, Op(kind, via, target, (x.shape,), out.shape,
+                                       attrs(dims=tuple(dims))))
+        return out
+    return handler
+
+
+_mean = _reduce("mean")
 
 
 def _getattr(it, label, via, target, obj, name, *rest, **kw):
@@ -229,6 +236,7 @@ def function_table(torch) -> dict:
     put(torch.chunk, _chunk, "torch", "torch.chunk")
     put(torch.split, _split, "torch", "torch.split")
     put(torch.mean, _mean, "torch", "torch.mean")
+    put(torch.sum, _reduce("sum"), "torch", "torch.sum")
     for name in ("relu", "sigmoid", "tanh", "softmax"):
         put(getattr(torch, name), _pass(_kind(name)), "torch", f"torch.{name}")
     for name in _ACT_F:
@@ -261,7 +269,7 @@ METHODS = {
     "flatten": _flatten, "view": _view, "reshape": _view, "size": _size,
     "dim": lambda it, label, via, target, x, **kw: len(x.shape),
     "contiguous": _same, "clone": _same, "transpose": _transpose, "permute": _permute,
-    "chunk": _chunk, "split": _split, "mean": _mean,
+    "chunk": _chunk, "split": _split, "mean": _mean, "sum": _reduce("sum"),
     **{name: _pass(name.rstrip("_")) for name in ("relu", "relu_", "sigmoid", "sigmoid_",
                                                         "tanh", "softmax")},
     **INDEXING_METHODS, **PRODUCT_METHODS,

@@ -133,6 +133,9 @@ def from_torch(model, input_shape=(3, "H", "W"), strict: bool = True, name: str 
         _size(v, n) for v, n in zip(input_shape[1:], names))
     if trace not in ("auto", "fx", "hooks"):
         raise InputError(f"trace is auto, fx or hooks, not {trace!r}")
+    if module_class_name(type(model)) is not None and not isinstance(
+            model, (torch.nn.Sequential, torch.nn.ModuleList, torch.nn.ModuleDict)):
+        model = torch.nn.Sequential(model)   # a bare layer: read as a layer, not traced into
     graph, how, error, why = None, None, None, ""
     if trace in ("auto", "fx"):
         try:

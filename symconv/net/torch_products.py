@@ -4,8 +4,7 @@
 symconv's MAC convention extends to them as FlopCounterMode and fvcore count them: a
 product of an ``(a x b)`` by a ``(b x c)`` matrix is ``a*b*c`` MACs per batch element
 (every output value sums ``b`` products). A two-operand ``einsum`` costs the product of
-the sizes of all its indices (that is the same count: the output's indices times the
-summed ones). Products of two activations (attention's ``Q K^T`` and ``A V``) have no
+the sizes of its indices (the same count: the output's indices times the summed ones). Products of two activations (attention's ``Q K^T`` and ``A V``) have no
 weights; their rows have the type ``matmul``. Shapes are ``(N, ...)``, batch 1.
 
 >>> import sympy
@@ -71,7 +70,8 @@ def _matmul(it, label, via, target, a, b=None, *rest, **kw):
 
 def _einsum(it, label, via, target, equation, *operands, **kw):
     """Two-operand ``einsum`` with explicit letters (``"bhid,bhjd->bhij"``, spaces allowed);
-    MACs = the product of every index's size. One operand (a sum or a transpose) has no
+    MACs = the product of every index's size (less an index one operand alone has and the
+    output drops: PyTorch sums it first). One operand (a sum or a transpose) has no
     products; three or more are refused (their cost depends on the contraction order)."""
     what = f"{label} ({target})"
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
@@ -101,7 +101,10 @@ def _einsum(it, label, via, target, equation, *operands, **kw):
         raise InputError(f"{what}: an einsum of {len(operands)} tensors is not mapped (its "
                          "cost depends on the order of contraction)")
     shape = tuple(sizes[letter] for letter in output)
-    macs = sympy.expand(numel(list(sizes.values()))) if len(operands) == 2 else sympy.Integer(0)
+    # an index in one operand only and not in the output is summed first, without products
+    kept = [n for letter, n in sizes.items()
+            if letter in output or sum(letter in term for term in terms) > 1]
+    macs = sympy.expand(numel(kept)) if len(operands) == 2 else sympy.Integer(0)
     return _product_row(it, label, via, target, [t.shape for t in operands], shape, macs,
                         equation=text)
 
