@@ -126,7 +126,7 @@ def _pad(it, label, via, target, x, pad, mode="constant", value=None, **kw):
     return out
 
 
-def _pad_module(it, m, label, target, x, *rest, **kw):
+def pad_module(it, m, label, target, x, *rest, **kw):
     return _pad(it, label, "module", target, x, m.padding, getattr(m, "mode", "constant"))
 
 

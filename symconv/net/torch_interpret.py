@@ -14,12 +14,12 @@ from ..symbols import as_expr
 from .nodes import Row
 from .sizes import tidy_size
 from .tool_ops import Op, attrs
-from .torch_indexing import PAD_MODULES, _pad_module
+from .torch_indexing import PAD_MODULES, pad_module
 from .torch_map import MODULES as LAYER_MODULES, ONE, ZERO, Tensor, module_class_name, shape_of
 from .torch_products import MODULES as PRODUCT_MODULES
 
 #: torch.nn class name -> handler.
-MODULES = {**LAYER_MODULES, **PRODUCT_MODULES, **{name: _pad_module for name in PAD_MODULES}}
+MODULES = {**LAYER_MODULES, **PRODUCT_MODULES, **{name: pad_module for name in PAD_MODULES}}
 
 
 class Interpreter:
