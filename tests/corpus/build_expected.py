@@ -29,9 +29,9 @@ NOTES = HERE / "notes"
 LABELS: list[dict] = []
 
 
-def line_of(name: str, find: str, nth: int = 1) -> int:
+def line_of(name: str, find: str, nth: int = 1, exact: bool = False) -> int:
     lines = (NOTES / name).read_text(encoding="utf-8").splitlines()
-    hits = [i + 1 for i, text in enumerate(lines) if find in text]
+    hits = [i + 1 for i, text in enumerate(lines) if (text.strip() == find if exact else find in text)]
     if len(hits) < nth:
         raise SystemExit(f"{name}: {find!r} not found (nth={nth})")
     return hits[nth - 1]
@@ -52,12 +52,13 @@ def same(f, g, names: str, trials: int = 5) -> bool:
     return True
 
 
-def claim(name, find, label, reason, *, nth=1, anchor=None, holds=True):
-    """Record one label; `holds` is the arithmetic that justifies it (asserted here)."""
+def claim(name, find, label, reason, *, nth=1, anchor=None, holds=True, exact=False):
+    """Record one label; `holds` is the arithmetic that justifies it (asserted here).
+    `exact`: `find` is the whole line (stripped), for a formula that is part of longer lines too."""
     assert label in ("RIGHT", "WRONG", "CONVENTION"), label
     if holds is not True:
         raise SystemExit(f"{name}: arithmetic does not support the label of {find!r}: {reason}")
-    LABELS.append({"file": f"notes/{name}", "line": line_of(name, find, nth), "claim": find,
+    LABELS.append({"file": f"notes/{name}", "line": line_of(name, find, nth, exact), "claim": find,
                    "anchor": anchor or find, "label": label, "reason": reason})
 
 
@@ -464,6 +465,171 @@ claim(N, "total = 802,816", "RIGHT", "401408*2", anchor="802,816", holds=2 * 401
 N = "captain1986-d0025-conv-for-fc.md"
 claim(N, "全连接层输入10 x 10 x 3 = 300个神经元", "RIGHT", "10*10*3 = 300", anchor="= 300", holds=10 * 10 * 3 == 300)
 claim(N, "3 x 3 x 3 = 27的子集", "RIGHT", "3*3*3 = 27", anchor="= 27", holds=3 * 3 * 3 == 27)
+
+# ================================================================ held-out set (lint3), labelled before the linter changed
+# Ten notes by eight authors not in the set above (SOURCES.md, "Held-out set"). Labels from reading
+# the note; the arithmetic below is independent of symconv.
+
+
+def tout(i, k, p=0, s=1, a=0):
+    """Transposed convolution output size (the inverse of `out`, `a` extra rows at one edge)."""
+    return s * (i - 1) + k - 2 * p + a
+
+
+def tsize_ok(formula, pads=(0, 1, 2)) -> bool:
+    """formula(i, k, p, s, a) is the transposed output for every small case."""
+    return all(F(formula(i, k, p, s, a)) == tout(i, k, p, s, a)
+               for i in range(2, 12) for k in (1, 2, 3, 5) for p in pads for s in (1, 2, 3) for a in range(s)
+               if tout(i, k, p, s, a) > 0)
+
+
+# ---------------------------------------------------------------- tharhtetsan ML-in-Prod-batch-1 (MIT)
+N = "tharhtetsan-cnn-params.md"
+claim(N, "parameters=( F×F × C_in +1 ) × C_out", "RIGHT", "conv params: F*F*C_in weights and 1 bias per output channel",
+      anchor="F×F × C_in +1", holds=same(lambda f, a, b: (f * f * a + 1) * b, lambda f, a, b: f * f * a * b + b, "f a b"))
+claim(N, "parameters=( N_in + 1 ) × N_out", "RIGHT", "dense params: N_in*N_out weights + N_out biases",
+      anchor="N_in + 1", holds=same(lambda a, b: (a + 1) * b, lambda a, b: a * b + b, "a b"))
+
+# ---------------------------------------------------------------- Shaowen310 experience (CC BY 4.0)
+N = "shaowen310-cnn-output-size.md"
+claim(N, "\\lfloor \\frac{n+2p-f}{s} + 1 \\rfloor", "RIGHT", "floor((n+2p-f)/s + 1) = floor((n+2p-f)/s) + 1",
+      anchor="\\frac{n+2p-f}{s} + 1", holds=size_ok(lambda n, f, p, s: math.floor(F(n + 2 * p - f, s) + 1), exact_division=False))
+
+# ---------------------------------------------------------------- BaiYeBuTingXuan Notes, CS231n notes (MIT)
+N = "baiyebutingxuan-cs231n-l5-cnn.md"
+claim(N, "Strech it to a vector of 3072 * 1", "RIGHT", "32*32*3 = 3072", anchor="3072", holds=32 * 32 * 3 == 3072)
+claim(N, "5 * 5 * 3 = 75 times calculation", "RIGHT", "5*5*3 = 75 multiplications per output value", anchor="5 * 5 * 3 = 75",
+      holds=5 * 5 * 3 == 75)
+claim(N, "then get the output of 28 * 28 * 1", "RIGHT", "32x32 input, 5x5 filter, stride 1: 28", anchor="28 * 28 * 1",
+      holds=out(32, 5) == 28)
+claim(N, "it might be 28 * 28 * 6.", "WRONG", "six 5x5 filters at stride 2 on 32x32 give floor(27/2)+1 = 14x14x6, not 28x28x6",
+      anchor="28 * 28 * 6.", holds=out(32, 5, 0, 2) == 14 and out(32, 5, 0, 2) != 28)
+claim(N, "Output\\_Size = (N - F)/stride +1", "RIGHT", "(N-F)/S+1 without padding, when it divides", anchor="(N - F)/stride +1",
+      holds=size_ok(lambda n, f, p, s: F(n - f, s) + 1 if p == 0 else out(n, f, p, s)))
+claim(N, "32 * 32 * 3 -->28 * 28 * 6-->24 * 24 * 10", "RIGHT", "5x5 filters, stride 1: 32 -> 28 -> 24",
+      anchor="24 * 24 * 10", holds=out(32, 5) == 28 and out(28, 5) == 24)
+claim(N, "224 * 224 * 64 --> 112 * 112 * 64", "RIGHT", "2x2 pooling, stride 2: 224 -> 112, depth kept",
+      anchor="112 * 112 * 64", holds=out(224, 2, 0, 2) == 112)
+
+N = "baiyebutingxuan-cs231n-l9-architectures.md"
+claim(N, "[55 * 55 * 96]CONV1", "RIGHT", "227, 11x11, stride 4, pad 0: 55", anchor="55 * 55 * 96", holds=out(227, 11, 0, 4) == 55)
+claim(N, "[27 * 27 * 96]MAX POOL 1:3 * 3 fliters at stride 3", "WRONG",
+      "3x3 pooling at stride 3 on 55x55 gives 18x18; 27x27 needs stride 2 (cs231n: stride 2)",
+      anchor="27 * 27 * 96", holds=out(55, 3, 0, 3) == 18 and out(55, 3, 0, 2) == 27)
+claim(N, "[27 * 27 * 256]CONV2", "RIGHT", "27, 5x5, pad 2: 27", anchor="27 * 27 * 256", holds=out(27, 5, 2) == 27)
+claim(N, "[13 * 13 * 256]MAX POOL 2", "RIGHT", "27, 3x3 stride 2: 13", anchor="13 * 13 * 256", holds=out(27, 3, 0, 2) == 13)
+for k, name in ((1, "[13 * 13 * 384]CONV3"), (1, "[13 * 13 * 384]CONV4"), (1, "[13 * 13 * 256]CONV5")):
+    claim(N, name, "RIGHT", "13, 3x3, pad 1: 13", anchor=name.split("]")[0] + "]", holds=out(13, 3, 1) == 13)
+claim(N, "[6 * 6 *256]MAX POOL 3", "RIGHT", "13, 3x3 stride 2: 6", anchor="6 * 6 *256", holds=out(13, 3, 0, 2) == 6)
+
+# ---------------------------------------------------------------- ShowLo blog (MIT)
+N = "showlo-mobilenet.md"
+claim(N, "所以标准卷积的计算量为$HWK^{2}MN$", "RIGHT", "standard conv MACs: H*W outputs x N filters x K*K*M each",
+      anchor="HWK^{2}MN", holds=same(lambda h, w, k, m, n: h * w * k**2 * m * n, lambda h, w, k, m, n: (h * w * n) * (k * k * m), "h w k m n"))
+claim(N, "其计算量为$HWK^{2}M$", "RIGHT", "depthwise MACs: M channels x H*W x K*K", anchor="HWK^{2}M",
+      holds=same(lambda h, w, k, m: h * w * k**2 * m, lambda h, w, k, m: m * (h * w) * (k * k), "h w k m"))
+claim(N, "其计算量为$HWMN$", "RIGHT", "pointwise (K=1) MACs: H*W*M*N", anchor="HWMN",
+      holds=same(lambda h, w, m, n: h * w * m * n, lambda h, w, m, n: (h * w * n) * (1 * 1 * m), "h w m n"))
+claim(N, "深度可分离卷积总共的计算量为$HWK^{2}M+HWMN$", "RIGHT", "sum of its depthwise and pointwise parts",
+      anchor="HWK^{2}M+HWMN", holds=True)
+claim(N, "=\\frac{1}{N}+\\frac{1}{K^{2}}", "RIGHT", "(HWK^2M + HWMN)/(HWK^2MN) = 1/N + 1/K^2", anchor="\\frac{1}{N}+\\frac{1}{K^{2}}",
+      holds=same(lambda h, w, k, m, n: F(h * w * k**2 * m + h * w * m * n, h * w * k**2 * m * n), lambda h, w, k, m, n: F(1, n) + F(1, k**2), "h w k m n"))
+
+N = "showlo-shufflenet.md"
+claim(N, "ResNet单元需要$hw(2cm+9m^{2})$FLOPs", "CONVENTION",
+      "bottleneck 1x1 c->m, 3x3 m->m, 1x1 m->c: hw(cm + 9m^2 + mc) multiply-adds, called FLOPs (symconv: MACs)",
+      anchor="hw(2cm+9m^{2})", holds=same(lambda h, w, c, m: h * w * (2 * c * m + 9 * m**2), lambda h, w, c, m: h * w * c * m + h * w * 9 * m * m + h * w * m * c, "h w c m"))
+claim(N, "ResNeXt需要$hw(2cm+9m^{2}/g)$FLOPs", "CONVENTION", "the 3x3 conv grouped in g: 9m^2/g multiply-adds per position",
+      anchor="hw(2cm+9m^{2}/g)", holds=same(lambda h, w, c, m, g: h * w * (2 * c * m + F(9 * m * m, g)), lambda h, w, c, m, g: h * w * (c * m + m * c) + h * w * 9 * F(m, g) * m, "h w c m g"))
+claim(N, "ShuffleNet单元只需要$hw(2cm/g\u2002+\u20029m)$FLOPs", "CONVENTION", "grouped 1x1 convs cm/g each and a 3x3 depthwise 9m per position",
+      anchor="hw(2cm/g\u2002+\u20029m)", holds=same(lambda h, w, c, m, g: h * w * (F(2 * c * m, g) + 9 * m), lambda h, w, c, m, g: h * w * (F(c, g) * m + 9 * m + F(m, g) * c), "h w c m g"))
+
+# ---------------------------------------------------------------- sandgate-dev coding-practice (MIT)
+N = "sandgate-xception-design.md"
+claim(N, "regular convolution: 16x32x3x3 = 4608 parameters", "CONVENTION", "weights only: 16*32*3*3 = 4608 (+32 biases = 4640)",
+      anchor="= 4608", holds=16 * 32 * 3 * 3 == 4608)
+claim(N, "= \\(16x3x3 + 16x32x1x1\\) = 656 parameters", "CONVENTION", "weights only: 144 + 512 = 656 (biases add 16 + 32)",
+      anchor="= 656", holds=16 * 3 * 3 + 16 * 32 == 656)
+
+# ---------------------------------------------------------------- microsoft ai-edu (MIT)
+N = "microsoft-ai-edu-17.1-conv-forward.md"
+claim(N, "用一个3x3的卷积核，通过卷积运算得到一个2x2的图片", "RIGHT", "4x4 input, 3x3 kernel: 2x2", anchor="2x2", holds=out(4, 3) == 2)
+claim(N, "一张4x4的图片，用两个卷积核并行地处理，输出为2个2x2的图片", "RIGHT", "4-3+1 = 2", anchor="2x2", holds=out(4, 3) == 2)
+claim(N, "生成三个2x2的输出Feature-1,n", "RIGHT", "3x3 input, 2x2 kernels: 2x2", anchor="2x2", holds=out(3, 2) == 2)
+claim(N, "输出为三维（2x28x28）", "RIGHT", "3x32x32 input, two 3x5x5 filters: 2x28x28", anchor="2x28x28", holds=out(32, 5) == 28)
+claim(N, "所以最终得到一个2x2的图片", "RIGHT", "5x5 input, 3x3, stride 2: 2x2 (the figure's sizes, given below)", anchor="2x2",
+      holds=out(5, 3, 0, 2) == 2)
+claim(N, "目标图片变成了2x2", "RIGHT", "4x4 input, 3x3 kernel: 2x2", anchor="2x2", holds=out(4, 3) == 2)
+claim(N, "H_{Output}= {H_{Input} - H_{Kernal} + 2Padding \\over Stride} + 1", "RIGHT",
+      "(H - K + 2P)/S + 1, taken down to an integer (said at the end of the section)", anchor="H_{Kernal}",
+      holds=size_ok(lambda n, f, p, s: (n - f + 2 * p) // s + 1, exact_division=False))
+claim(N, "W_{Output}= {W_{Input} - W_{Kernal} + 2Padding \\over Stride} + 1", "RIGHT", "the same along the width", anchor="W_{Kernal}",
+      holds=size_ok(lambda n, f, p, s: (n - f + 2 * p) // s + 1, exact_division=False))
+claim(N, "{5 - 3 + 2 \\times 0 \\over 2}+1=2", "RIGHT", "(5-3+0)/2+1 = 2", anchor="+1=2", holds=F(5 - 3 + 0, 2) + 1 == 2 == out(5, 3, 0, 2))
+claim(N, "{4 - 3 + 2 \\times 1 \\over 1}+1=4", "RIGHT", "(4-3+2)/1+1 = 4", anchor="+1=4", holds=F(4 - 3 + 2, 1) + 1 == 4 == out(4, 3, 1, 1))
+
+# ---------------------------------------------------------------- chenzomi12 AISystem (Apache-2.0)
+N = "zomi-aisystem-inference-params.md"
+claim(N, "W_{out}=W_{in}/strie_{w},H_{out}=H_{in}/stride_{h}", "RIGHT",
+      "'same' padding with W_in a multiple of the stride: W_out = W_in/S (the note states no padding)", anchor="W_{in}/strie_{w}",
+      holds=all(-(-w // s) == w // s for s in (1, 2, 4) for w in range(s, 64, s)))
+claim(N, "FLOP_{s}=(K*K*C_{in}*2+1)*W_{out}*H_{out}*C_{out}", "CONVENTION",
+      "K^2 C_in multiplications and K^2 C_in additions into a zero accumulator, plus the bias add: 2 MACs + outputs",
+      anchor="FLOP_{s}", holds=same(lambda k, a, w, h, b: (k * k * a * 2 + 1) * w * h * b, lambda k, a, w, h, b: 2 * (k * k * a * w * h * b) + w * h * b, "k a w h b"))
+claim(N, "k_{h}\\times k_{w}\\times c_{in}\\times c_{out}", "CONVENTION", "conv weights only (biases add c_out)", exact=True,
+      anchor="k_{h}\\times k_{w}\\times c_{in}\\times c_{out}", holds=True)
+claim(N, "k_{h}\\times k_{w}\\times c_{in}\\times c_{out}\\times H \\times W", "CONVENTION", "MACs, called FLOPs (H, W the output size)",
+      exact=True, holds=True)
+claim(N, "(k_{h}\\times k_{w}\\times c_{in}/g\\times c_{out}/g)\\times g  = k_{h}\\times k_{w}\\times c_{in}\\times c_{out}/g", "CONVENTION",
+      "grouped conv weights only; the two sides agree", anchor="c_{out}/g",
+      holds=same(lambda a, b, c, d, g: F(a * b * c * d, g * g) * g, lambda a, b, c, d, g: F(a * b * c * d, g), "a b c d g"))
+claim(N, "k_{h}\\times k_{w}\\times c_{in}\\times c_{out}\\times H \\times W /g", "CONVENTION", "grouped conv MACs, called FLOPs",
+      exact=True, holds=True)
+claim(N, "k_{h}\\times k_{w}\\times c_{in}\\times c_{out}/c_{in} = k_{h}\\times k_{w}\\times c_{out}", "CONVENTION",
+      "depthwise weights only (c_out = c_in filters of k_h x k_w)", anchor="c_{out}/c_{in}",
+      holds=same(lambda a, b, c, d: F(a * b * c * d, c), lambda a, b, c, d: a * b * d, "a b c d"))
+claim(N, "k_{h}\\times k_{w}\\times c_{out}\\times H \\times W", "CONVENTION", "depthwise MACs, called FLOPs", exact=True, holds=True)
+claim(N, "c_{in}\\times c_{out}", "CONVENTION", "FC weights only (biases add c_out)", exact=True, nth=1, holds=True)
+claim(N, "c_{in}\\times c_{out}", "CONVENTION", "FC MACs, called FLOPs", exact=True, nth=2, holds=True)
+
+# ---------------------------------------------------------------- Dumoulin and Visin, conv_arithmetic (MIT)
+N = "dumoulin-visin-conv-arithmetic.tex"
+claim(N, "o = (i - k) + 1.", "RIGHT", "s = 1, p = 0: i - k + 1", anchor="o = (i - k) + 1", holds=all(i - k + 1 == out(i, k) for i in range(3, 20) for k in (1, 2, 3, 5) if k <= i))
+claim(N, "o = (i - k) + 2p + 1.", "RIGHT", "s = 1: i - k + 2p + 1", anchor="2p + 1",
+      holds=size_ok(lambda n, f, p, s: n - f + 2 * p + 1 if s == 1 else out(n, f, p, s)))
+claim(N, "o &= i + 2 \\lfloor k / 2 \\rfloor - (k - 1) \\\\", "RIGHT", "half padding p = floor(k/2), k odd: i", anchor="\\lfloor k / 2 \\rfloor",
+      holds=all(i + 2 * (k // 2) - (k - 1) == out(i, k, k // 2) == i for i in range(3, 20) for k in (1, 3, 5)))
+claim(N, "o &= i + 2(k - 1) - (k - 1) \\\\", "RIGHT", "full padding p = k - 1", anchor="i + 2(k - 1) - (k - 1)",
+      holds=all(i + 2 * (k - 1) - (k - 1) == out(i, k, k - 1) for i in range(3, 20) for k in (1, 2, 3, 5)))
+claim(N, "&= i + (k - 1).", "RIGHT", "i + 2(k-1) - (k-1) = i + k - 1", anchor="i + (k - 1)",
+      holds=all(i + k - 1 == out(i, k, k - 1) for i in range(3, 20) for k in (1, 2, 3, 5)))
+claim(N, "o = \\left\\lfloor \\frac{i - k}{s} \\right\\rfloor + 1.", "RIGHT", "p = 0: floor((i-k)/s) + 1", nth=1, anchor="\\frac{i - k}{s}",
+      holds=size_ok(lambda n, f, p, s: (n - f) // s + 1 if p == 0 else out(n, f, p, s), exact_division=False))
+claim(N, "o = \\left\\lfloor \\frac{i + 2p - k}{s} \\right\\rfloor + 1.", "RIGHT", "floor((i+2p-k)/s) + 1", anchor="\\frac{i + 2p - k}{s}",
+      holds=size_ok(lambda n, f, p, s: (n + 2 * p - f) // s + 1, exact_division=False))
+claim(N, "o = \\left\\lfloor \\frac{i - k}{s} \\right\\rfloor + 1.", "RIGHT", "pooling, no padding: floor((i-k)/s) + 1", nth=2,
+      anchor="\\frac{i - k}{s}", holds=size_ok(lambda n, f, p, s: (n - f) // s + 1 if p == 0 else out(n, f, p, s), exact_division=False))
+claim(N, "$2 \\times 2$ output. The transpose", "RIGHT", "i = 4, k = 3: 2x2", anchor="2 \\times 2", holds=out(4, 3) == 2)
+claim(N, "of shape $4 \\times 4$ when applied on a $2 \\times 2$ input", "RIGHT", "its transpose maps 2x2 back to 4x4",
+      anchor="4 \\times 4", holds=tout(2, 3) == 4)
+claim(N, "o' = i' + (k - 1).", "RIGHT", "transposed, s = 1, p = 0: i' + k - 1", anchor="o' = i' + (k - 1).",
+      holds=tsize_ok(lambda i, k, p, s, a: i + (k - 1) if (p, s) == (0, 1) else tout(i, k, p, s, a)))
+claim(N, "o' = i' + (k - 1) - 2p.", "RIGHT", "transposed, s = 1: i' + k - 1 - 2p", anchor="- 2p.",
+      holds=tsize_ok(lambda i, k, p, s, a: i + (k - 1) - 2 * p if s == 1 else tout(i, k, p, s, a)))
+claim(N, "o' &= i' + (k - 1) - 2p \\\\", "RIGHT", "transposed of half padding (p = n, k = 2n+1): i'", nth=1, anchor="(k - 1) - 2p",
+      holds=all(i + (k - 1) - 2 * (k // 2) == tout(i, k, k // 2) == i for i in range(2, 12) for k in (1, 3, 5)))
+claim(N, "o' &= i' + (k - 1) - 2p \\\\", "RIGHT", "transposed of full padding (p = k-1): i' - (k-1)", nth=2, anchor="(k - 1) - 2p",
+      holds=all(i + (k - 1) - 2 * (k - 1) == tout(i, k, k - 1) for i in range(6, 12) for k in (1, 3, 5)))
+claim(N, "o' = s (i' - 1) + k.", "RIGHT", "transposed, p = 0: s(i'-1) + k", anchor="o' = s (i' - 1) + k.",
+      holds=tsize_ok(lambda i, k, p, s, a: s * (i - 1) + k if (p, a) == (0, 0) else tout(i, k, p, s, a)))
+claim(N, "o' = s (i' - 1) + k - 2p.", "RIGHT", "transposed: s(i'-1) + k - 2p", anchor="+ k - 2p.",
+      holds=tsize_ok(lambda i, k, p, s, a: s * (i - 1) + k - 2 * p if a == 0 else tout(i, k, p, s, a)))
+claim(N, "o' = s (i' - 1) + a + k - 2p.", "RIGHT", "transposed with a extra rows (output padding)", anchor="+ a + k - 2p",
+      holds=tsize_ok(lambda i, k, p, s, a: s * (i - 1) + a + k - 2 * p))
+claim(N, "o = \\left\\lfloor \\frac{i + 2p - k - (k - 1)(d - 1)}{s} \\right\\rfloor + 1.", "RIGHT", "dilation d: effective kernel k + (k-1)(d-1)",
+      anchor="(k - 1)(d - 1)", holds=all((i + 2 * p - k - (k - 1) * (d - 1)) // s + 1 == out(i, k, p, s, d)
+                                         for i in range(8, 20) for k in (1, 3) for p in (0, 1) for s in (1, 2) for d in (1, 2, 3)))
+
 
 # ---------------------------------------------------------------- planted copies
 # Real notes hold few errors (9 of 274 claims above), so planted/ has copies of some notes
