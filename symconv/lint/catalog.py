@@ -252,7 +252,17 @@ class Linter:
             text, expr = symbolic[0]
             result = self.symbolic(f, expr)
             convention = self.convention(result.cause)
-            if result.ok:
+            if not result.ok and not convention and f.quantity == "weights":
+                # "weights" often means every parameter, biases too (weights = K*K*Cin*Cout + Cout)
+                as_params = self.symbolic(dataclasses.replace(f, quantity="params"), expr)
+                if as_params.ok:
+                    self.add(f, "ok", f"{label} = {show(as_params.given)}: the weights with their biases",
+                             quantity=f.quantity, convention="weights counted with their biases "
+                             "(all the parameters)", expected=result.expected)
+                    symbolic = []
+            if not symbolic:
+                pass
+            elif result.ok:
                 self.add(f, "ok", f"{label} = {show(result.given)}", quantity=f.quantity)
             elif convention:
                 self.add(f, "ok", f"{label} = {show(result.given)}: {result.cause_message}",

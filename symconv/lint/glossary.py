@@ -24,6 +24,10 @@ from __future__ import annotations
 
 import re
 
+from ..formula.characters import CONFUSABLES
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
 #: a letter as notes write one: $n$, `n`, ``n``, \(n\), n, n_H, n_{in}, \text{F}
 _LETTER = (r"(?<![A-Za-z0-9_\\])(?:\$|\\\(|`{1,2})?\s*(?:\\(?:text|mathrm|textrm)\{)?"
            r"(?P<letter>[A-Za-z](?:_\{?[A-Za-z0-9]{1,4}\}?)?)\}?"
@@ -49,7 +53,7 @@ _OUTPUT = re.compile(r"(?i)\boutput|输出|卷积后|结果|result")
 _SIZE = re.compile(r"(?i)size|width|height|dimension|大小|尺寸|宽|高|维度|边长|长度")
 _HEIGHT_ONLY = re.compile(r"(?i)height|高")
 _WIDTH = re.compile(r"(?i)width|宽|size|大小|尺寸|dimension|维度")
-_CHANNELS = re.compile(r"(?i)channel|通道|depth|深度")
+_CHANNELS = re.compile(r"(?i)channel|通道|depth|深度|neurons?\b|units?\b|features\b|神经元")
 _HOW_MANY = re.compile(r"(?i)number of|num\b|count|个数|数量|数目")
 _WINDOW = re.compile(r"(?i)kernel|filter|卷积核|核|receptive field|window|窗口")
 _WORDS = [(re.compile(r"(?i)padding|\bpad\b|填充|补零"), "P"),
@@ -85,6 +89,8 @@ def glossary(text: str) -> dict[str, str]:
     seen: dict[str, set[str]] = {}
     fenced = False
     for line in text.splitlines():
+        # letters as rendered math copies them (𝐶_out is C_out), no zero-width marks
+        line = line.translate(CONFUSABLES).translate(_INVISIBLE)
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
         if fenced or len(line) > 300:

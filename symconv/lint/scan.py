@@ -21,7 +21,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from .words import (CJK_LABEL, DECIMAL, LABEL_WORDS, OUTPUT_CLAIM, PER_OUTPUT, PLAIN_LABEL,
+from .words import (CJK_LABEL, CODE_LABEL, DECIMAL, LABEL_WORDS, OUTPUT_CLAIM, PER_OUTPUT, PLAIN_LABEL,
                     PREMISE, ROUNDED, closest_kind, detect_kind, flattened, label_before,
                     modifiers, per_output, read_example)
 
@@ -87,6 +87,23 @@ def _plain_equation(line: str, letters: frozenset) -> str | None:
     return m.group("f") if names and set(names) <= letters else None
 
 
+def code_formula(line: str) -> tuple[str, str] | None:
+    """``(quantity, formula)`` when a line of a code block states a labelled formula, else None.
+
+    >>> code_formula("  parameters=( F×F × C_in +1 ) × C_out")
+    ('params', '( F×F × C_in +1 ) × C_out')
+    >>> code_formula("params = sum(p.numel() for p in model.parameters())") is None
+    True
+    """
+    m = CODE_LABEL.match(line)
+    if not m or m.group("w").lower() == "output":
+        return None
+    formula = m.group("f").strip()
+    if re.search(r"\w\s*\(", formula) or not re.search(r"[+\-*/×·^]", formula):
+        return None   # a call (sum(...)), or one name: code, not a formula
+    return LABEL_WORDS[m.group("w").lower()], formula
+
+
 def scan(text: str, letters: frozenset = frozenset()):
     """Yield every :class:`Formula` of a Markdown note, in order; ``letters`` are the names the
     note defines (its glossary): an equation in plain text over them alone is a formula too."""
@@ -102,7 +119,10 @@ def scan(text: str, letters: frozenset = frozenset()):
         if _FENCE.match(raw):
             in_fence = not in_fence
             continue
-        if in_fence:
+        if in_fence:   # code: only a labelled formula (params = (K*K*C_in + 1)*C_out)
+            code = code_formula(raw)
+            if code:
+                yield _place(frames, number, code[1], code[0], plain=True)
             continue
         if display is not None:  # inside a $$ ... $$ block
             if "$$" in raw:

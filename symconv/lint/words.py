@@ -53,6 +53,11 @@ _LABEL_BEFORE = re.compile(
 _CJK_OUTPUT = re.compile(r"(?:输出|卷积后|池化后)的?(?:特征图|图片|图像|矩阵|结果)?的?(?:尺寸大小|大小|尺寸|维度)"
                          r"(?:的?计算公式)?\s*(?:为|是|[:=：])?\s*$")
 PER_OUTPUT = re.compile(r"(?i)^\W*per\s+output\s+(?P<what>value|element|pixel|position|location)")
+#: a labelled formula in a code block: ``params = (K*K*C_in + 1)*C_out``, ``# FLOPs = 2*MACs``
+#: (an expression of names and numbers only: no call, no attribute, no string; not a bare
+#: ``output =``, which code uses for anything)
+CODE_LABEL = re.compile(rf"(?i)^\s*(?:#+|//)?\s*(?P<w>{_WORDS})\s*=\s*"
+                        r"(?P<f>[\w ()+\-*/×·^]*[A-Za-z][\w ()+\-*/×·^]*)\s*;?\s*$")
 PLAIN_LABEL = re.compile(rf"(?i)(?<![A-Za-z#])#?(?P<w>{_WORDS})\b\s*[:=]\s*"
                     r"(?P<f>\d[\d\s,.*x×·()+\-/^]*)")
 
