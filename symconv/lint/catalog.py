@@ -223,6 +223,9 @@ class Linter:
         if result.verdict == "correct":
             return self.add(f, "ok", f"{ta} = {tb}" + (" with the worked example's numbers" if by_example else ""),
                             quantity="formula")
+        if f.modifiers.get("_if") and not (a.is_number and b.is_number):
+            return self.add(f, "note", f"{ta} = {tb} does not hold in general, but the sentence "
+                                       f"before it states a premise this check does not take")
         if a.is_number and b.is_number:
             sides = [f"the left side is {show(a)}"]
             if not is_literal(tb, b):

@@ -21,6 +21,9 @@ from .glossary import glossary
 _SIGNS = {
     "mobilenet": re.compile(r"\bD_?\{?[KF]\}?(?![a-z])|\bD[kf]\b|(?<![A-Za-z])D[kf](?=x|\b)"),
     "d2l": re.compile(r"\bn_(?:\\textrm\{)?h\b|\bk_(?:\\textrm\{)?h\b"),
+    # Dumoulin & Visin's guide and the notes that follow it: o = (i - k) + 1, o = (i + 2p - k)/s + 1
+    "dumoulin": re.compile(r"(?<![A-Za-z\\'])o'?\s*&?=\s*(?:\\left\s*)?(?:\\lfloor\s*)?(?:\\frac\s*\{)?"
+                           r"\s*\(?\s*i'?\s*[-+]"),
 }
 #: spellings a note may use for the channels, read as the course's D_in / D_out
 _CHANNELS = {"C_i": "D_in", "C_o": "D_out", "C_{i}": "D_in", "C_{o}": "D_out", "c_i": "D_in",

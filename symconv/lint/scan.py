@@ -31,6 +31,16 @@ MAX_PER_LINE = 100
 _CONTINUE = re.compile(r"^\s*(?:[-*+]\s+)?=\s*$")
 _TABLE_VALUE = re.compile(r"(?<!\$)\$([^$|]+)\$\s*\|\s*(\d[\d,]*)\s*(?=\|)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+#: a LaTeX heading (a .tex note): \chapter{...} is level 1, \section 2, ... \paragraph 5
+_TEX_HEADING = re.compile(r"^\s*\\(chapter|section|subsection|subsubsection|paragraph)\*?\{(.*)\}\s*$")
+_TEX_LEVEL = {"chapter": 1, "section": 2, "subsection": 3, "subsubsection": 4, "paragraph": 5}
+#: a LaTeX display block: \begin{equation} ... \end{equation} (align, gather, ...), \[ ... \]
+_TEX_DISPLAY = re.compile(r"^\s*(?:\\begin\{(?P<env>equation|align|gather|multline|displaymath|eqnarray)"
+                          r"(?P<star>\*?)\}|\\\[)(?P<rest>.*)$")
+#: the sentence leading into a display block sets a value its formula needs ("for p = k - 1
+#: and s = 1,", "if we pad by p"): then the formula holds under that premise only
+_LEAD_PREMISE = re.compile(r"(?i)(?:\bfor\b|\bwith\b|\bwhere\b|\bdescribed by\b|\bif\b|\bwhen\b|当|若|如果|其中)"
+                           r"[^.;:。；]{0,80}?(?<![<>=!\\])=(?!=)")
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$")
 _FENCE = re.compile(r"^\s*(?:>\s*)*(```|~~~)")
 _QUOTE = re.compile(r"^\s*(?:>\s?)+(?:\[![A-Za-z]+\][+-]?\s*)?")
@@ -111,7 +121,8 @@ def scan(text: str, letters: frozenset = frozenset()):
     last_label: str | None = None
     pending: str | None = None       # "MACs:" at the end of a line labels the next formula
     display: list[str] | None = None
-    display_start = 0
+    display_start, display_end = 0, "$$"
+    lead: list[str] = []             # the paragraph's lines before a display block
     in_fence = in_front = False
     # lines end at \n, \r\n or \r (CommonMark, and every editor); not at \x0c, \x1c-\x1e,
     # \x85 or U+2028, where str.splitlines() also cuts, so line numbers stay the editor's
@@ -124,14 +135,34 @@ def scan(text: str, letters: frozenset = frozenset()):
             if code:
                 yield _place(frames, number, code[1], code[0], plain=True)
             continue
-        if display is not None:  # inside a $$ ... $$ block
-            if "$$" in raw:
-                display.append(raw.split("$$", 1)[0])
-                yield _place(frames, display_start, " ".join(display), pending)
+        if display is not None:  # inside a $$ ... $$ block (or a LaTeX display environment)
+            if display_end in raw:
+                display.append(raw.split(display_end, 1)[0])
+                yield _display(frames, display_start, display, pending, lead)
                 last_label = pending or last_label
                 pending, display = None, None
             else:
                 display.append(raw)
+            continue
+        tex = _TEX_DISPLAY.match(raw)
+        if tex and not raw.lstrip().startswith("%"):
+            env = tex.group("env")
+            display_end = f"\\end{{{env}{tex.group('star')}}}" if env else "\\]"
+            display, display_start = [], number
+            if display_end in tex.group("rest"):   # \[ o = i - k + 1 \] on one line
+                display = [tex.group("rest").split(display_end, 1)[0]]
+                yield _display(frames, number, display, pending, lead)
+                pending, display = None, None
+            else:
+                display.append(tex.group("rest"))
+            continue
+        lead = lead[-2:] + [raw] if raw.strip() else []
+        heading = _TEX_HEADING.match(raw)
+        if heading:
+            level = _TEX_LEVEL[heading.group(1)]
+            frames = [f for f in frames if f.rank < level]
+            frames.append(_Frame(level, detect_kind(heading.group(2)), example={}))
+            last_label = pending = None
             continue
         if number == 1 and raw.strip() == "---":  # YAML front matter
             in_front = True
@@ -179,7 +210,8 @@ def scan(text: str, letters: frozenset = frozenset()):
         if line.count("$$") % 2 == 1:  # a display block opens here
             before = line.split("$$", 1)[0]
             pending = label_before(before) or carry
-            display, display_start = [line.split("$$", 1)[1]], number
+            display, display_start, display_end = [line.split("$$", 1)[1]], number, "$$"
+            lead = lead[:-1] + ([before] if before.strip() else [])
             continue
         found = False
         for count, (before, math, match) in enumerate(_segments(line)):
@@ -227,7 +259,18 @@ def scan(text: str, letters: frozenset = frozenset()):
                 last_label = label.split("-per-")[0]
             carry = None
     if display is not None:
-        yield _place(frames, display_start, " ".join(display), pending)
+        yield _display(frames, display_start, display, pending, lead)
+
+
+def _display(frames, start: int, lines: list[str], quantity, lead: list[str]) -> Formula:
+    """A display block, placed at its first line with a formula on it; a premise in the
+    sentence that leads into it ("for p = k - 1 and s = 1,") goes with it."""
+    first = next((i for i, d in enumerate(lines) if re.sub(r"\\(?:begin|end)\{[a-z*]+\}", "", d).strip()), 0)
+    formula = _place(frames, start + first, " ".join(lines), quantity)
+    said = " ".join(lead)
+    if PREMISE.search(said) or _LEAD_PREMISE.search(said):
+        formula.modifiers["_if"] = True
+    return formula
 
 
 def _place(frames, line, text, quantity, plain=False, claim=None, before="",
