@@ -64,6 +64,28 @@ _LABEL_LHS = re.compile(r"(?i)^\s*(?:\\text\{|\\mathrm\{|\\#|#)*\s*(params|param
                         r"weights|mult-adds)\s*\}?\s*$")
 
 
+#: layers whose "same" padding is a reading of an output size that states no padding
+_SAME_KINDS = {"conv", "depthwise", "pointwise", "grouped", "dw-sep", "max-pool", "avg-pool"}
+
+
+def _equations(text: str) -> list[str]:
+    """``W_out = W_in/S, H_out = H_in/S`` -> its equations (split at top-level commas when
+    every piece is an equation); one formula otherwise."""
+    pieces, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        if c in "({[":
+            depth += 1
+        elif c in ")}]":
+            depth -= 1
+        elif c in ",，;；" and depth == 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    if len(pieces) > 1 and all("=" in p for p in pieces):
+        return [p.strip() for p in pieces]
+    return [text]
+
+
 def _split_chain(text: str) -> list[list[str]]:
     """``a = b = c \\approx d`` -> ``[[a, b, c], [d]]``: the links that must hold exactly."""
     text = re.sub(r"\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}|&|\\\\", " ", text).strip().rstrip(".,;")
@@ -163,6 +185,11 @@ class Linter:
         if f.output_claim is not None:
             return self.output_claim(f)
         if _NOT_EQUALITY.search(f.text) or not f.text.strip():
+            return
+        equations = _equations(f.text)
+        if len(equations) > 1:   # W_out = ..., H_out = ...: each on its own
+            for text in equations:
+                self.formula(dataclasses.replace(f, text=text, modifiers=dict(f.modifiers)))
             return
         runs = _split_chain(prepare(f.text))
         if runs and runs[0] and _LABEL_LHS.match(runs[0][0]):  # $\text{MACs} = ...$
@@ -294,14 +321,20 @@ class Linter:
         options = options_for({**f.options, **example_options(f.example), **f.modifiers}, expr)
         result = check_formula(expr, layer_for(f.kind, options, None), f.quantity,
                                self.resolver.identify)
-        for other in self.document_options:
+        others = list(self.document_options)
+        if f.quantity == "output-size" and "padding" not in options and f.kind in _SAME_KINDS:
+            # no padding written or said: TensorFlow's "same" padding is a reading too
+            # (W_out = W_in / S when the stride divides the input)
+            others.append({"padding": "same"})
+        for other in others:
             if result.ok:
                 break
             retry = options_for({**f.options, **other, **f.modifiers}, expr)
             if retry != options:
                 again = check_formula(expr, layer_for(f.kind, retry, None), f.quantity,
                                       self.resolver.identify)
-                result = again if again.ok else result
+                if again.ok or (self.convention(again.cause) and not self.convention(result.cause)):
+                    result = again
         return result
 
     def number(self, f: Formula, label: str, value) -> None:

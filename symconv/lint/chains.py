@@ -21,6 +21,7 @@ import re
 from .arith import NotArithmetic, evaluate
 from .claim import Claim, Reading
 from .judge import judge  # noqa: F401  (doctest)
+from .notation import tex_over
 from .written import NUMBER, Written, find_number
 
 #: longest line read for chains; a longer line is generated or hostile
@@ -225,6 +226,8 @@ def chains(text: str, line: int) -> list[Claim]:
     """Every arithmetic chain on one line of text (as read by :mod:`.source`)."""
     if len(text) > MAX_LINE or "=" not in text and "≈" not in text and "approx" not in text:
         return []
+    if "\\over" in text:   # {5 - 3 \over 2} + 1 = 2: TeX's fraction, as \frac
+        text = tex_over(text)
     signs = list(_SIGN.finditer(text))
     capped = len(signs) > MAX_LINKS
     signs = signs[:MAX_LINKS]

@@ -55,7 +55,7 @@ _HEIGHT_ONLY = re.compile(r"(?i)height|高")
 _WIDTH = re.compile(r"(?i)width|宽|size|大小|尺寸|dimension|维度")
 _CHANNELS = re.compile(r"(?i)channel|通道|depth|深度|neurons?\b|units?\b|features\b|神经元")
 _HOW_MANY = re.compile(r"(?i)number of|num\b|count|个数|数量|数目")
-_WINDOW = re.compile(r"(?i)kernel|filter|卷积核|核|receptive field|window|窗口")
+_WINDOW = re.compile(r"(?i)kernel|kernal|filter|卷积核|核|receptive field|window|窗口")
 _WORDS = [(re.compile(r"(?i)padding|\bpad\b|填充|补零"), "P"),
           (re.compile(r"(?i)stride|\bstrid|步长|步幅|步距"), "S"),
           (re.compile(r"(?i)dilation|膨胀|空洞"), "d"),
@@ -119,3 +119,40 @@ def _definitions(line: str):
 
 
 _ARTICLES = {"a", "A", "I"}
+
+
+#: math in a note: $...$, $$...$$ and LaTeX display environments
+_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\begin\{(?:equation|align|gather)\*?\}(.+?)\\end\{", re.S)
+#: a name made of words: \text{Input Size}, Output\_Size, H_{Input}, Padding
+_WORD_NAME = re.compile(r"\\(?:text|mathrm|textrm|operatorname)\{(?P<t>[A-Za-z][A-Za-z ]{2,40})\}"
+                        r"|(?<![\\A-Za-z])(?P<n>[A-Za-z]+(?:\\?_\{?[A-Za-z]+\}?)*)(?![A-Za-z{])")
+_AXIS_LETTER = {"H": "height", "W": "width"}
+
+
+def word_names(text: str, known=frozenset()) -> dict[str, str]:
+    """``{name: course name}`` for the names of the note's formulas that are words and say
+    what they measure (``\\text{Input Size}``, ``Output\\_Size``, ``H_{Input}``, ``Padding``),
+    leaving out ``known`` names and words that do not settle a meaning.
+
+    >>> word_names(r"$\\text{Output Size} = \\frac{\\text{Input Size} - K + 2P}{\\text{Stride}} + 1$")
+    {'\\text{Output Size}': 'W_out', '\\text{Input Size}': 'W_in', '\\text{Stride}': 'S'}
+    >>> word_names(r"$$H_{Output}= {H_{Input} - H_{Kernal} + 2Padding \\over Stride} + 1$$")
+    {'H_{Output}': 'H_out', 'H_{Input}': 'H_in', 'H_{Kernal}': 'K', 'Padding': 'P', 'Stride': 'S'}
+    """
+    found: dict[str, set[str]] = {}
+    for m in _MATH.finditer(text):
+        math = next(g for g in m.groups() if g is not None)
+        for w in _WORD_NAME.finditer(math):
+            name = w.group(0)
+            if w.group("t"):
+                words = w.group("t")
+            else:
+                parts = [x for x in re.split(r"\\?_|[{}]", w.group("n")) if x]
+                if max(map(len, parts)) < 3 or name in known:
+                    continue   # letters (K, C_in), not words
+                parts = [_AXIS_LETTER.get(x, x) for x in parts]
+                words = " ".join(parts)
+            name_meaning = meaning(words)
+            if name_meaning:
+                found.setdefault(name, set()).add(name_meaning)
+    return {name: m.pop() for name, m in found.items() if len(m) == 1}

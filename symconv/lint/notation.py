@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 
-from .glossary import glossary
+from ..symbols import ALIASES
+from .glossary import glossary, word_names
 
 _SIGNS = {
     "mobilenet": re.compile(r"\bD_?\{?[KF]\}?(?![a-z])|\bD[kf]\b|(?<![A-Za-z])D[kf](?=x|\b)"),
@@ -52,13 +53,45 @@ def detect(text: str) -> tuple[str | None, dict[str, str]]:
         aliases = {k: v for k, v in aliases.items() if k not in ("c_i", "c_o")}
     if notation is None:   # letters the note defines itself ("n: input size"), when no known
         aliases = {**aliases, **glossary(text)}  # notation does
+    # names that are words say what they are (\text{Input Size}, H_{Output}, Padding)
+    aliases = {**word_names(text, frozenset(ALIASES)), **aliases}
     return notation, aliases
 
 
 def prepare(formula: str) -> str:
     """A formula in the author's spelling made readable: ``DfxDfxM`` -> ``Df*Df*M`` (names
-    joined by x), ``n[l-1]`` -> ``n_prev``, ``f[l]`` -> ``f``."""
+    joined by x), ``n[l-1]`` -> ``n_prev``, ``f[l]`` -> ``f``, ``{a \\over b}`` -> ``\\frac{a}{b}``.
+
+    >>> prepare(r"{4 - 3 + 2 \\times 1 \\over 1}+1")
+    '\\\\frac{4 - 3 + 2 \\\\times 1 }{ 1}+1'
+    """
     if re.search(r"[A-Za-z0-9]x[A-Z]|[A-Z][a-z]?x\d", formula):
         formula = re.sub(r"(?<=[A-Za-z0-9)])x(?=[A-Z0-9(])", "*", formula)
+    formula = tex_over(formula)
     formula = re.sub(r"\b(n|nc|f|p|s)\[l-1\]", r"\1_prev", formula)
     return re.sub(r"\b(n|nc|f|p|s)\[l\]", r"\1", formula)
+
+
+def tex_over(formula: str) -> str:
+    """TeX's ``{a \\over b}`` as ``\\frac{a}{b}`` (the group around each ``\\over``)."""
+    for _ in range(8):
+        at = formula.find("\\over")
+        if at < 0 or formula[at + 5:at + 6].isalpha():
+            return formula
+        depth, start = 0, -1
+        for i in range(at - 1, -1, -1):
+            depth += {"}": 1, "{": -1}.get(formula[i], 0)
+            if depth < 0:
+                start = i
+                break
+        depth, end = 0, -1
+        for i in range(at + 5, len(formula)):
+            depth += {"{": 1, "}": -1}.get(formula[i], 0)
+            if depth < 0:
+                end = i
+                break
+        if start < 0 or end < 0:
+            return formula
+        formula = (formula[:start] + "\\frac{" + formula[start + 1:at] + "}{" + formula[at + 5:end]
+                   + "}" + formula[end + 1:])
+    return formula
