@@ -28,7 +28,8 @@ _SIGNS = {
 }
 #: spellings a note may use for the channels, read as the course's D_in / D_out
 _CHANNELS = {"C_i": "D_in", "C_o": "D_out", "C_{i}": "D_in", "C_{o}": "D_out", "c_i": "D_in",
-             "c_o": "D_out", "Ci": "D_in", "Co": "D_out"}
+             "c_o": "D_out", "Ci": "D_in", "Co": "D_out", "c_in": "D_in", "c_out": "D_out",
+             "c_{in}": "D_in", "c_{out}": "D_out"}
 #: MobileNet written without the underscore, as many notes do
 _MOBILENET = {"Dk": "K", "DK": "K", "Df": "W_out", "DF": "W_out", "Dg": "W_out"}
 #: a glossary that says H and W measure the output map

@@ -86,7 +86,8 @@ def options_for(options: dict, expr) -> dict:
     for option, letter, symbols in (("stride", "S", {"S_W", "S_H", "S"}),
                                     ("padding", "P", {"P_W", "P_H", "P"}),
                                     ("dilation", "d", {"d_W", "d_H", "d"}),
-                                    ("output_padding", "a", {"a_W", "a_H", "a"})):
+                                    ("output_padding", "a", {"a_W", "a_H", "a"}),
+                                    ("groups", "g", {"g"})):
         if names & symbols:
             out[option] = letter
     return out

@@ -16,7 +16,7 @@ KINDS = (
     (r"depth[- ]?wise[- ]separable|dw-sep|separable conv|深度可分离", "dw-sep", {}),
     (r"depth[- ]?wise|逐通道卷积|深度卷积|(?<![A-Za-z])DW(?:卷积|层|\s+conv)", "depthwise", {}),
     (r"point[- ]?wise|\b1\s*[x×]\s*1\b|逐点卷积|(?<![A-Za-z])PW(?:卷积|层|\s+conv)", "pointwise", {}),
-    (r"\bgroup(?:ed)? conv|分组卷积", "grouped", {}),
+    (r"\bgroup(?:ed)?\s*(?:conv|卷积)|分组卷积|组卷积", "grouped", {}),
     (r"transposed|deconvolution|fractionally[- ]strided|转置卷积|反卷积", "transposed-conv", {}),
     (r"fully[- ]connected|\bdense\b|全连接", "dense", {}),
     (r"global[- ]average[- ]pool|global[- ]avg[- ]pool|\bGAP\b|全局平均池化", "global-avg-pool", {}),
