@@ -69,8 +69,8 @@ def prepare(formula: str) -> str:
     if re.search(r"[A-Za-z0-9]x[A-Z]|[A-Z][a-z]?x\d", formula):
         formula = re.sub(r"(?<=[A-Za-z0-9)])x(?=[A-Z0-9(])", "*", formula)
     formula = tex_over(formula)
-    formula = re.sub(r"\b(n|nc|f|p|s)\[l-1\]", r"\1_prev", formula)
-    return re.sub(r"\b(n|nc|f|p|s)\[l\]", r"\1", formula)
+    formula = re.sub(r"(?<![A-Za-z])(n|nc|f|p|s)\[l-1\]", r"\1_prev", formula)   # 2p[l] too
+    return re.sub(r"(?<![A-Za-z])(n|nc|f|p|s)\[l\]", r"\1", formula)
 
 
 def tex_over(formula: str) -> str:

@@ -21,6 +21,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from .notation import prepare
 from .words import (CJK_LABEL, CODE_LABEL, DECIMAL, LABEL_WORDS, OUTPUT_CLAIM, PER_OUTPUT, PLAIN_LABEL,
                     PREMISE, ROUNDED, closest_kind, detect_kind, flattened, label_before,
                     modifiers, per_output, read_example)
@@ -81,8 +82,9 @@ def _segments(line: str):
 
 
 #: a whole line that is an equation: a name = an expression of names and numbers
-_EQUATION = re.compile(r"^[\s>*+\-]*(?P<f>(?P<lhs>[A-Za-z](?:_\{?[A-Za-z0-9]{1,4}\}?)?)\s*=\s*"
-                       r"[A-Za-z0-9_{}()+\-−*/×·^ .]+?)\s*[.,;]?\s*$")
+_EQUATION = re.compile(r"^[\s>*+\-]*(?:(?i:where|so|then|thus|hence)\b\s*[,:]?\s*|其中\s*[,:，：]?\s*)?"
+                       r"(?P<f>(?P<lhs>[A-Za-z](?:_\{?[A-Za-z0-9]{1,4}\}?)?(?:\[[^\]=]{1,8}\])?)\s*=\s*"
+                       r"[A-Za-z0-9_{}()\[\]+\-−*/×·^ .]+?)\s*[.,;]?\s*$")
 _IDENTIFIER = re.compile(r"[A-Za-z](?:_\{?[A-Za-z0-9]{1,4}\}?)?")
 
 
@@ -93,7 +95,7 @@ def _plain_equation(line: str, letters: frozenset) -> str | None:
     if not m or not re.search(r"[A-Za-z]", m.group("f")[m.end("lhs") - m.start("f"):]):
         return None
     names = _IDENTIFIER.findall(re.sub(r"\d[A-Za-z]", lambda d: d.group(0)[0] + " " + d.group(0)[1],
-                                       m.group("f")))
+                                       prepare(m.group("f"))))   # n[l-1] is n_prev
     return m.group("f") if names and set(names) <= letters else None
 
 
@@ -132,8 +134,11 @@ def scan(text: str, letters: frozenset = frozenset()):
             continue
         if in_fence:   # code: only a labelled formula (params = (K*K*C_in + 1)*C_out)
             code = code_formula(raw)
+            equation = None if code or not letters else _plain_equation(raw, letters)
             if code:
                 yield _place(frames, number, code[1], code[0], plain=True)
+            elif equation:   # n[l] = (n[l-1] + 2p[l] - f[l])/s[l] + 1, in the note's letters
+                yield _place(frames, number, equation, None, plain=True)
             continue
         if display is not None:  # inside a $$ ... $$ block (or a LaTeX display environment)
             if display_end in raw:
