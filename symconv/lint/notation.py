@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from ..formula.notation import NOTATIONS
 from ..symbols import ALIASES
 from .glossary import glossary, word_names
 
@@ -39,6 +40,10 @@ _DLAI = re.compile(r"\b(?:n|f|p|s|nc)\[l(?:-1)?\]")
 DLAI = {"n_prev": "W_in", "n": "W_out", "f": "K", "p": "P", "s": "S", "nc_prev": "D_in", "nc": "D_out"}
 
 
+#: a lowercase k used as a square kernel's side: k^2, k^{2}, k², k \times k, k*k, k x k
+_SQUARE_K = re.compile(r"(?<![A-Za-z\\_])k\s*(?:\^\s*\{?\s*2\s*\}?|²|(?:\\times|\\cdot|[*×x·])\s*k(?![A-Za-z_]))")
+
+
 def detect(text: str) -> tuple[str | None, dict[str, str]]:
     """(a notation of :data:`symconv.formula.notation.NOTATIONS` or None, extra aliases)."""
     found = [name for name, sign in _SIGNS.items() if sign.search(text)]
@@ -56,6 +61,9 @@ def detect(text: str) -> tuple[str | None, dict[str, str]]:
         aliases = {**aliases, **glossary(text)}  # notation does
     # names that are words say what they are (\text{Input Size}, H_{Output}, Padding)
     aliases = {**word_names(text, frozenset(ALIASES)), **aliases}
+    if "k" not in aliases and (notation is None or "k" not in NOTATIONS[notation][0]) and \
+            _SQUARE_K.search(text):
+        aliases["k"] = "K"   # k^2, k \times k: a square kernel's side, however the note names it
     return notation, aliases
 
 

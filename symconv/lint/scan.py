@@ -39,9 +39,10 @@ _TEX_LEVEL = {"chapter": 1, "section": 2, "subsection": 3, "subsubsection": 4, "
 _TEX_DISPLAY = re.compile(r"^\s*(?:\\begin\{(?P<env>equation|align|gather|multline|displaymath|eqnarray)"
                           r"(?P<star>\*?)\}|\\\[)(?P<rest>.*)$")
 #: the sentence leading into a display block sets a value its formula needs ("for p = k - 1
-#: and s = 1,", "if we pad by p"): then the formula holds under that premise only
-_LEAD_PREMISE = re.compile(r"(?i)(?:\bfor\b|\bwith\b|\bwhere\b|\bdescribed by\b|\bif\b|\bwhen\b|当|若|如果|其中)"
-                           r"[^.;:。；]{0,80}?(?<![<>=!\\])=(?!=)")
+#: and s = 1,", "described by p' = k - 1"): then the formula holds under that premise only;
+#: a value of 0 or 1 (s = 1, p = 0) restates what the check takes anyway and is no premise
+_LEAD_PREMISE = re.compile(r"(?i)(?:\bfor\b|\bwith\b|\bwhere\b|\bdescribed by\b|\bif\b|\bwhen\b|当|若|如果|其中)")
+_SETS = re.compile(r"(?<![A-Za-z\\])[A-Za-z](?:_\{?\w{1,4}\}?)?'?\s*=(?!=)\s*(?P<value>[^,$;。；]*)")
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$")
 _FENCE = re.compile(r"^\s*(?:>\s*)*(```|~~~)")
 _QUOTE = re.compile(r"^\s*(?:>\s?)+(?:\[![A-Za-z]+\][+-]?\s*)?")
@@ -273,7 +274,8 @@ def _display(frames, start: int, lines: list[str], quantity, lead: list[str]) ->
     first = next((i for i, d in enumerate(lines) if re.sub(r"\\(?:begin|end)\{[a-z*]+\}", "", d).strip()), 0)
     formula = _place(frames, start + first, " ".join(lines), quantity)
     said = " ".join(lead)
-    if PREMISE.search(said) or _LEAD_PREMISE.search(said):
+    if _LEAD_PREMISE.search(said) and any(m.group("value").strip() not in ("0", "1")
+                                          for m in _SETS.finditer(said)):
         formula.modifiers["_if"] = True
     return formula
 
