@@ -109,7 +109,7 @@ def test_labels_continuations_and_per_output():
     found = [(f.line, f.quantity, f.kind) for f in scan(note)]
     assert found == [(3, "macs", "depthwise"), (4, "macs", "depthwise"),
                      (5, "macs-per-output-value", "depthwise"), (6, "params", "depthwise"),
-                     (7, "params", "depthwise"), (9, "macs", "depthwise")]
+                     (7, "params", "depthwise"), (10, "macs", "depthwise")]   # the formula's line
     result = lint_text(note)
     assert result.findings == [] and result.checked == 6
 
@@ -184,7 +184,7 @@ def test_aligned_display_block():
     note = ("# Conv\n$$\n\\begin{aligned}\n32(5 \\cdot 5 \\cdot 8 + 1) &= 32 \\cdot 201 \\\\\n"
             "&= 6433\n\\end{aligned}\n$$\n")
     (finding,) = lint_text(note).findings
-    assert finding.line == 2 and "does not hold" in finding.message
+    assert finding.line == 4 and "does not hold" in finding.message
 
 
 def test_notation_applies_to_lint():

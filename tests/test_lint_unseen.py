@@ -140,3 +140,18 @@ def test_dumoulins_notation_is_detected(text):
 def test_other_notes_are_not_read_in_dumoulins_notation():
     assert detect("$$O = (W - K + 2P)/S + 1$$")[0] is None
     assert detect("so = (x - 1)")[0] is None
+
+
+# ------------------------------------------------------------------ shapes without channels
+def test_a_width_by_height_input_and_output_in_prose():
+    right = "For a 7x7 input and a 3x3 filter with stride 1 and pad 0 we would get a 5x5 output.\n"
+    right_and_wrong(right, right.replace("a 5x5 output", "a 4x4 output"), 1)
+    zh = "我们可以在4x4的图片上，用一个3x3的卷积核，通过卷积运算得到一个2x2的图片。\n"
+    right_and_wrong(zh, zh.replace("得到一个2x2", "得到一个3x3"), 1)
+
+
+def test_a_kernel_written_as_width_by_height_does_not_break_the_flow():
+    note = ("Input: 32x32x3. A conv with 6 filters of size 5x5 and stride 1, then a 2x2 window.\n"
+            "Output: 28x28x6\n")
+    assert verdicts(note).get(2) == {"ok"}
+    assert "wrong" in verdicts(note.replace("28x28x6", "27x27x6")).get(2, set())

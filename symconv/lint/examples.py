@@ -31,7 +31,7 @@ _N = r"(\d{1,5})"
 _X = r"\s*[xX×*]\s*"
 _SHAPE3 = re.compile(rf"(?<![\d.])(?:\[\s*)?{_N}{_X}{_N}{_X}{_N}(?!\d|\.\d|\s*[xX×*]\s*\d)|\(\s*{_N}\s*,\s*{_N}\s*,\s*{_N}\s*\)")
 _SHAPE2 = re.compile(rf"(?<![\d.])(?<![xX×*]\s)(?<![xX×*]){_N}{_X}{_N}(?![\d.]|\s*[xX×*]\s*\d)")
-_INPUT = re.compile(r"(?i)\binput\b|\bimages? of size\b|\ba0\s*=|\bX0\b|输入")
+_INPUT = re.compile(r"(?i)\binput\b|\bimages? of size\b|\ba0\s*=|\bX0\b|输入|原始图|原图")
 _OUTPUT = re.compile(r"(?i)\boutput|\bresult|\bproduces|\bwe get\b|\bresulting\b|\bfeature map\b|输出|得到")
 _POOL = re.compile(r"(?i)pool|池化|汇聚")
 _CONV = re.compile(r"(?i)\bconv|convolution|filters?\b|kernels?\b|卷积")
@@ -42,7 +42,14 @@ _SAME = re.compile(r"(?i)\bsame\b")
 _VALID = re.compile(r"(?i)\bvalid\b|no (?:zero[- ])?padding")
 _KERNEL_EQ = re.compile(r"(?i)\bf\d*p?\s*=\s*(\d+)|\bF\s*=\s*(\d+)|\b(?:pool(?:ing)? size|kernel[_ ]size|window)\s*=\s*(\d+)")
 _KERNEL_OF = re.compile(rf"(?i)(?:size|filters?|kernels?|window|of)\s*(?:is\s*|=\s*|:\s*)?(?:reduced to\s*)?{_N}{_X}{_N}\b"
-                        rf"|{_N}{_X}{_N}\s*(?:filters?|kernels?|conv|convolution|max|pool|window|same)")
+                        rf"|{_N}{_X}{_N}\s*(?:filters?|kernels?|conv|convolution|max|pool|window|same)"
+                        rf"|{_N}{_X}{_N}\s*的?(?:卷积核|滤波器|过滤器|池化)")
+#: a width x height alone (no channels) is an input or an output by the word after it, or by
+#: the verb before it ("a 7x7 input", "在4x4的图片上", "we would get a 5x5 output", "得到一个2x2的图片")
+_AFTER_INPUT = re.compile(r"(?i)^\s*(?:的)?\s*(?:input\b|images?\b|pictures?\b|matrix convolved\b|图片|图像|输入|原图)")
+_INPUT_BEFORE = re.compile(r"(?i)(?:\binput(?:\s+(?:is|of|size|shape))?|原始图|原图|输入(?:图片|图像)?)\s*(?:为|是|[:=：])?\s*(?:an?\s+)?$")
+_AFTER_OUTPUT = re.compile(r"(?i)^\s*(?:的)?\s*(?:output\b|输出)")
+_OUTPUT_2D = re.compile(r"(?i)\bgives?(?:\s+us)?\s+an?\s*$|\bwould get\s+an?\s*$|\bproduces\s+an?\s*$|得到一个\s*$|变成了?\s*$|变为\s*$")
 _FILTERS = re.compile(r"(?i)\b(\d{1,6})\s+(?:such\s+|same\s+)?(?:filters|kernels|output channels)\b"
                       r"|number of filters\s*=\s*(\d{1,6})|\bK\s*=\s*(\d{1,6})|apply\s+(\d{1,6})\s*\("
                       r"|\b(\d{1,6})\s+Filters")
@@ -97,7 +104,7 @@ def _outputs(shape, layer: _Layer, same_in_note: bool):
             how = (f"{kind} {k}x{k}" + (f", {layer.filters} filters" if layer.filters and not layer.pool else "")
                    + f", stride {s}" + ("" if "stride" in layer.stated else " (not stated)")
                    + f", padding {p}" + ("" if "padding" in layer.stated else " (not stated)")
-                   + f" on {w}x{h}x{c}")
+                   + f" on {w}x{h}" + (f"x{c}" if c is not None else ""))
             out.append(((ow, oh, oc), how))
     return out, firm
 
@@ -125,7 +132,7 @@ def _prose(lines) -> list[Claim]:
     same = any(_SAME.search(l.text) for l in lines)
     shape, source, layer, since = None, None, _Layer(), 0
     for line in lines:
-        text = line.text.replace(" ; ", " ")
+        text = line.text.replace(" ; ", " ").replace("\\times", "x")
         if line.code or len(text) > MAX_LINE:   # a generated or hostile line
             continue
         if _BREAK.match(line.raw):
@@ -133,13 +140,42 @@ def _prose(lines) -> list[Claim]:
             continue
         pos = 0
         shapes = list(_SHAPE3.finditer(text))
+        taken = [(m.start(), m.end()) for m in shapes]
+        shapes += [m for m in _SHAPE2.finditer(text) if not any(a <= m.start() < b for a, b in taken)]
+        shapes.sort(key=lambda m: m.start())
         for m in shapes:
             dims = tuple(int(g) for g in m.groups() if g is not None)
             before = text[max(0, pos, m.start() - 60):m.start()]
             clause = re.split(r"(?<!\d)[.。!?](?:\s|$)", before)[-1]
+            if len(dims) == 2:   # width x height: placed by the words around it, else a kernel's
+                after = text[m.end():m.end() + 20]
+                if _AFTER_OUTPUT.match(after) or (_OUTPUT_2D.search(before) and shape is not None):
+                    role = "output"
+                elif (_AFTER_INPUT.match(after) or _INPUT_BEFORE.search(before)) and not _OUTPUT.search(clause):
+                    role = "input"
+                else:
+                    continue   # 3x3 (a kernel, read with the text around it), 2x2 pooling, ...
+                dims = dims if role == "output" else dims + (None,)
             between = text[pos:m.start()]
             _read_layer(between, layer)
-            if _INPUT.search(clause) and not _OUTPUT.search(clause):
+            if len(dims) == 3 and dims[2] is None:   # a 2-D input: what its sentence said before it
+                shape, source, since = dims, f"input {m.group().strip()} on line {line.number}", line.number
+                layer = _Layer()
+                _read_layer(clause, layer)   # "a 3x3 kernel on a 4x4 input"
+            elif len(dims) == 2:
+                c = _claim(line.number, m.group().strip(" []"), dims, shape, layer, source, same)
+                if c is not None:
+                    if line.number - since > NEAR:
+                        for r in c.readings:
+                            r.firm = False
+                    claims.append(c)
+                    holds = any(r.holds for r in c.readings)
+                    if not holds:
+                        dims = tuple(int(v) for v in c.readings[0].expected.split("x")[:2])
+                shape, source, layer, since = (dims + (shape[2] if shape else None,),
+                                               f"the output {m.group().strip(' []')} on line {line.number}",
+                                               _Layer(), line.number)
+            elif _INPUT.search(clause) and not _OUTPUT.search(clause):
                 shape, source, layer, since = dims, f"input {m.group().strip()} on line {line.number}", _Layer(), line.number
             elif _OUTPUT.search(clause) and shape is not None:
                 c = _claim(line.number, m.group().strip(" []"), dims, shape, layer, source, same)

@@ -135,7 +135,7 @@ def word_names(text: str, known=frozenset()) -> dict[str, str]:
     leaving out ``known`` names and words that do not settle a meaning.
 
     >>> word_names(r"$\\text{Output Size} = \\frac{\\text{Input Size} - K + 2P}{\\text{Stride}} + 1$")
-    {'\\text{Output Size}': 'W_out', '\\text{Input Size}': 'W_in', '\\text{Stride}': 'S'}
+    {'\\\\text{Output Size}': 'W_out', '\\\\text{Input Size}': 'W_in', '\\\\text{Stride}': 'S'}
     >>> word_names(r"$$H_{Output}= {H_{Input} - H_{Kernal} + 2Padding \\over Stride} + 1$$")
     {'H_{Output}': 'H_out', 'H_{Input}': 'H_in', 'H_{Kernal}': 'K', 'Padding': 'P', 'Stride': 'S'}
     """

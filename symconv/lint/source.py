@@ -51,7 +51,7 @@ def clean(text: str, code: bool = False) -> str:
 
 def read_lines(text: str) -> list[Line]:
     """The note's lines as read; a display block (``$$`` on lines of its own, an ``aligned``
-    environment) is one logical line, numbered by its first line."""
+    environment) is one logical line, numbered by its first line with a formula on it."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines, in_fence = [], False
     raw_lines = text.split("\n")
@@ -61,7 +61,8 @@ def read_lines(text: str) -> list[Line]:
             display.append(raw)
             if raw.count("$$") % 2 == 1 or len(display) > MAX_DISPLAY:
                 joined = " ".join(_ALIGN.sub(" ", d) for d in display)
-                lines.append(Line(start, display[0], clean(joined), False))
+                first = next((i for i, d in enumerate(display) if _ALIGN.sub("", d).replace("$$", "").strip()), 0)
+                lines.append(Line(start + first, display[first], clean(joined), False))
                 display = None
             continue
         if not in_fence and raw.count("$$") % 2 == 1 and not _FENCE.match(raw):
