@@ -4,7 +4,9 @@ stays out of every other import path, and without torch --torch says how to inst
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +101,61 @@ def test_torch_option_runs_a_torchvision_model(capsys):
     assert code == 2 and "has no 'nothing_here'" in err
     code, out, err = run(capsys, "net", "--torch", "resnet18")
     assert code == 2 and "MODULE:CALLABLE" in err
+
+
+_USER_MODEL = '''
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.pool = nn.MaxPool2d(2, ceil_mode=True)
+        self.fc = nn.Linear(8, 10)
+
+    def forward(self, x):
+        return self.fc(self.pool(self.conv(x)).mean((2, 3)))
+'''
+
+
+@pytest.mark.parametrize("how", ["file", "relative file", "module in the current folder"])
+def test_a_model_of_the_users_own_by_file_or_by_module_name(capsys, tmp_path, monkeypatch, how):
+    """A model in the user's own file: by its path, or by module name from the folder the
+    command runs in (a console script does not put that folder on sys.path)."""
+    need("torch")
+    stem = "user_net_" + how.replace(" ", "_")
+    (tmp_path / f"{stem}.py").write_text(_USER_MODEL, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", ".", str(tmp_path))])
+    target = {"file": f"{tmp_path / stem}.py:Net", "relative file": f"./{stem}.py:Net",
+              "module in the current folder": f"{stem}:Net"}[how]
+    code, out, err = run(capsys, "net", "--torch", target, "H=31", "W=31", "--format", "json")
+    assert code == 0, err
+    totals = json.loads(out)["total"]
+    spec = importlib.util.spec_from_file_location("reference_net", tmp_path / f"{stem}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    model = module.Net()
+    assert int(totals["params"]) == sum(p.numel() for p in model.parameters())
+    # MACs by hand: the conv's 31 x 31 x 8 outputs of 27 taps each, the linear layer's 8 x 10
+    assert int(totals["macs"]) == 31 * 31 * 8 * 3 * 3 * 3 + 8 * 10
+    assert str(tmp_path) not in sys.path   # the folder was on sys.path only while importing
+
+
+@pytest.mark.parametrize("target, message", [
+    ("missing.py:Net", "cannot import 'missing.py': no such file"),
+    ("broken.py:Net", "importing 'broken.py' failed: ValueError: boom"),
+    ("syntax.py:Net", "importing 'syntax.py' failed: SyntaxError"),
+    (".relative:Net", "not a module name (a file needs .py)"),
+    ("broken.py:", "--torch takes MODULE:CALLABLE"),
+])
+def test_a_users_model_file_that_cannot_be_loaded_is_one_line(capsys, tmp_path, monkeypatch,
+                                                              target, message):
+    need("torch")
+    (tmp_path / "broken.py").write_text("raise ValueError('boom')\n", encoding="utf-8")
+    (tmp_path / "syntax.py").write_text("def f(:\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "net", "--torch", target)
+    assert code == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1

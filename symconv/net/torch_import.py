@@ -17,6 +17,7 @@ The operations it maps are listed in :mod:`symconv.net.torch_map`.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sympy
 
 from ..errors import InputError
@@ -190,16 +191,15 @@ def _tracer(torch):
 
 
 def load_callable(path: str):
-    """``"torchvision.models:resnet50"``: import the module, call the callable with no arguments."""
+    """``"torchvision.models:resnet50"`` or ``"models/net.py:Net"``: import the module (a
+    module name, found from the current folder too, or a ``.py`` file), call the callable
+    with no arguments."""
     import_torch()
-    module_name, sep, attr = path.partition(":")
+    module_name, sep, attr = path.rpartition(":")
     if not sep or not module_name or not attr:
-        raise InputError(f"--torch takes MODULE:CALLABLE such as torchvision.models:resnet50, "
-                         f"not {path!r}")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as error:
-        raise InputError(f"cannot import {module_name!r}: {error}") from None
+        raise InputError(f"--torch takes MODULE:CALLABLE such as torchvision.models:resnet50 "
+                         f"or my_net.py:Net, not {path!r}")
+    module = _import_user_module(module_name)
     target = module
     for part in attr.split("."):
         if not part.isidentifier() or not hasattr(target, part):
@@ -212,3 +212,38 @@ def load_callable(path: str):
     except Exception as error:  # the user's constructor
         raise InputError(f"{path}() failed: {type(error).__name__}: {error}") from None
     return model, attr.split(".")[-1]
+
+
+def _import_user_module(name: str):
+    """The user's module: a ``.py`` file by its path, or a module name, looked for in the
+    current folder after the installed packages (as ``python -m`` would, but a local
+    ``torch.py`` cannot shadow the real one). Its own code may fail: that is one line."""
+    import sys
+    from pathlib import Path
+
+    try:
+        if name.endswith(".py") or "/" in name or "\\" in name:
+            file = Path(name)
+            if not file.is_file():
+                raise InputError(f"cannot import {name!r}: no such file")
+            spec = importlib.util.spec_from_file_location(f"symconv_user_{file.stem}", file)
+            module = importlib.util.module_from_spec(spec)
+            sys.path.append(str(file.resolve().parent))  # its own imports of files beside it
+            try:
+                spec.loader.exec_module(module)
+            finally:
+                sys.path.remove(str(file.resolve().parent))
+            return module
+        if not all(part.isidentifier() for part in name.split(".")):
+            raise InputError(f"cannot import {name!r}: not a module name (a file needs .py)")
+        sys.path.append(str(Path.cwd()))
+        try:
+            return importlib.import_module(name)
+        finally:
+            sys.path.remove(str(Path.cwd()))
+    except InputError:
+        raise
+    except ImportError as error:
+        raise InputError(f"cannot import {name!r}: {error}") from None
+    except Exception as error:  # the user's module failed while it was imported
+        raise InputError(f"importing {name!r} failed: {type(error).__name__}: {error}") from None

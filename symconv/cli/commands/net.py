@@ -10,8 +10,10 @@ PyTorch does; BN running statistics are reported apart. The spec format (layers,
 repeat, residual and concat blocks, named blocks with parameters) is described
 in the README, section "Your own network", and in symconv/net/spec.py.
 
-A PyTorch model: --torch MODULE:CALLABLE (the callable is called with no
-arguments and the model put in eval mode; needs 'pip install symconv[torch]').
+A PyTorch model: --torch MODULE:CALLABLE, or FILE.py:CALLABLE for a model in a file
+of your own (the callable is called with no arguments and the model put in eval
+mode; a module name is also looked for in the current folder; needs
+'pip install symconv[torch]').
 --convention TOOL gives that tool's count (fvcore, ptflops, thop, torchinfo,
 calflops, deepspeed, torch-flop-counter, keras) beside symconv's, and
 --compare A B puts two tools' totals side by side with their gap as a sum of
@@ -55,7 +57,8 @@ def configure(parser) -> None:
                              "without it they are counted apart")
     parser.add_argument("--list", action="store_true", help="list the built-in networks")
     parser.add_argument("--torch", metavar="MODULE:CALLABLE",
-                        help="a PyTorch model, e.g. torchvision.models:resnet50 (needs torch)")
+                        help="a PyTorch model, e.g. torchvision.models:resnet50 or "
+                             "my_net.py:Net (needs torch)")
     parser.add_argument("--no-strict", dest="strict", action="store_false",
                         help="with --torch: list the operations symconv cannot map and go on")
     parser.add_argument("--convention", metavar="TOOL", choices=TOOLS,
