@@ -123,6 +123,18 @@ def test_square_kernel_and_output_from_the_notation():
         ("a square kernel, W_F = H_F = K",)
 
 
+def test_the_cs231n_notation_reads_the_notes_own_formulas():
+    """The formulas as cs231n.github.io/convolutional-networks writes them (the corpus holds
+    that note): F F D_1 weights per filter, K filters and K biases, W_2 = (W_1 - F + 2P)/S + 1."""
+    assert check("(F F D_1) K + K", notation="cs231n").verdict == "correct"
+    assert check("F F D_1 K", notation="cs231n").verdict == "wrong"     # the K biases left out
+    assert check("W_2 H_2 D_2 F^2 D_1", quantity="macs", notation="cs231n").verdict == "correct"
+    stride_one = Conv(padding=SYMBOLS["P"])
+    assert check("(W - F + 2P)/1 + 1", stride_one, "output-size", "cs231n").verdict == "correct"
+    assert check("(W_1 - F + 2P) + 1", stride_one, "output-size", "cs231n").verdict == "correct"
+    assert check("(W_1 - K + 2P) + 1", stride_one, "output-size", "cs231n").verdict == "wrong"
+
+
 def test_formula_over_the_input_size_uses_the_computed_output_size():
     r = check("K^2 D_in D_out (W_in - K + 1)^2", quantity="macs")
     assert r.verdict == "correct"

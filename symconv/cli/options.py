@@ -39,7 +39,8 @@ def add_layer_options(parser: argparse.ArgumentParser) -> None:
 def add_notation_options(parser: argparse.ArgumentParser) -> None:
     """How formulas name their symbols: another author's notation, or single aliases."""
     parser.add_argument("--notation", metavar="N",
-                        help="another author's letters: mobilenet or cin-cout")
+                        help="another author's letters: mobilenet, cin-cout, pytorch, d2l, dumoulin "
+                             "or cs231n (see 'symconv check --help')")
     parser.add_argument("--alias", action="append", default=[], metavar="NAME=SYMBOL",
                         help="read NAME as SYMBOL, e.g. --alias X=D_in (repeatable)")
 

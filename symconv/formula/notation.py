@@ -57,6 +57,14 @@ NOTATIONS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "d2l": ({"n_h": "H_in", "n_w": "W_in", "k_h": "H_F", "k_w": "W_F",
              "p_h": "2*P_H", "p_w": "2*P_W", "s_h": "S_H", "s_w": "S_W",
              "c_i": "D_in", "c_o": "D_out"}, {}),
+    # Stanford's CS231n notes (cs231n.github.io/convolutional-networks): input W_1 x H_1 x D_1,
+    # K filters of spatial extent F, stride S, padding P, output W_2 x H_2 x D_2 (D_2 = K);
+    # the output size is written (W - F + 2P)/S + 1 with W the input's width.
+    "cs231n": ({"W_1": "W_in", "H_1": "H_in", "D_1": "D_in", "W_2": "W_out", "H_2": "H_out",
+                "D_2": "D_out", "F": "K", "K": "D_out", "W": "W_in", "H": "H_in",
+                "W1": "W_in", "H1": "H_in", "D1": "D_in", "W2": "W_out", "H2": "H_out",
+                "D2": "D_out"},
+               {"W_F": "K", "H_F": "K"}),
     # Dumoulin & Visin, A guide to convolution arithmetic (arXiv 1603.07285): one axis,
     # input i, kernel k, stride s, padding p, output o; i', k', s', p' for the transposed conv.
     "dumoulin": ({"i": "W_in", "k": "W_F", "s": "S_W", "p": "P_W", "o": "W_out", "d": "d_W",

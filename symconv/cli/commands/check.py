@@ -19,7 +19,8 @@ for both axes: K (kernel), S (stride), P (padding), d (dilation), a (output padd
 notations: mobilenet (M = D_in, N = D_out, D_K = K = W_F = H_F, D_F = W_out = H_out),
 cin-cout (C_in, C_out, K = W_F = H_F, H = H_out, W = W_out), pytorch (padding[0] = P_H,
 kernel_size[1] = W_F, in_channels, ...), d2l (n_h, k_h, p_h = 2 P_H in total, s_h),
-dumoulin (i, k, s, p, o, d, a; i', k', s', p' of a transposed conv). --padding half is
+dumoulin (i, k, s, p, o, d, a; i', k', s', p' of a transposed conv), cs231n (W_1, D_1,
+F = K, K = D_out filters, W_2, D_2; W = W_in in (W - F + 2P)/S + 1). --padding half is
 floor(W_F/2) zeros on each side.
 
 A wrong formula gets the slip that explains it exactly, when one does: a bias missing or

@@ -44,7 +44,7 @@ def configure(parser) -> None:
                              "layer's (repeatable)")
     parser.add_argument("--notation", metavar="NAME",
                         help="print every formula in another author's letters "
-                             "(mobilenet, cin-cout, pytorch, d2l, dumoulin)")
+                             "(mobilenet, cin-cout, pytorch, d2l, dumoulin, cs231n)")
     parser.add_argument("--links", choices=("markdown", "wiki"), default=None,
                         help="links between notes: [conv](conv.md) (default) or [[conv]] "
                              "(Obsidian)")
