@@ -107,6 +107,14 @@ def _build_aliases() -> dict[str, str]:
         for sub in ("in", "out"):
             for spelling in _spellings(f"{base}_{sub}"):
                 aliases.setdefault(spelling, f"{target}_{sub}")
+    # A kernel's height and width by its own letter (K_h x K_w, d2l's k_h x k_w) and channels
+    # in lower case (c_in, c_out): one meaning in every notation seen, unlike a bare H or W.
+    # Only with the underscore: kW is a kilowatt.
+    for base, sub, target in (("K", "h", "H_F"), ("K", "w", "W_F"), ("k", "h", "H_F"),
+                              ("k", "w", "W_F"), ("c", "in", "D_in"), ("c", "out", "D_out")):
+        for spelling in _spellings(f"{base}_{sub}"):
+            if "_" in spelling:
+                aliases.setdefault(spelling, target)
     aliases.setdefault("\\alpha", "alpha")
     aliases.setdefault("\\rho", "rho")
     return aliases

@@ -505,3 +505,13 @@ def test_cli_json_names_the_cause(capsys):
     data = json.loads(out)
     assert code == 1 and data["cause"] == "missing-bias"
     assert data["cause_message"] == "the bias term D_out is missing"
+
+
+@pytest.mark.parametrize("formula, verdict", [
+    (r"(K_h \cdot K_w \cdot C_{in} + 1) \cdot C_{out}", "correct"),
+    ("k_h k_w c_in c_out + c_out", "correct"),
+    ("K_{h} K_{w} c_{in} c_{out}", "wrong"),          # the biases left out
+    ("K_h K_h c_in c_out + c_out", "wrong"),          # a square kernel is not assumed
+])
+def test_kernel_height_and_width_and_lowercase_channels_read_without_a_notation(formula, verdict):
+    assert check(formula).verdict == verdict
