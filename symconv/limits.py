@@ -129,10 +129,24 @@ def read_text(path, what: str = "file") -> str:
         raise InputError(f"cannot read {path}: {error.strerror}") from None
     finally:
         os.close(fd)
+    return _decode(data, path)
+
+
+def _decode(data: bytes, path) -> str:
+    """UTF-8, or UTF-16/32 when a byte-order mark says so (Windows editors save "Unicode"
+    that way); any other encoding is refused with the way to convert it."""
+    encoding = "utf-8"
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        encoding = "utf-32"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
     try:
-        return data.decode("utf-8")
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise InputError(f"{path} is not UTF-8 text (byte {error.start + 1})") from None
+        hint = ("; save it as UTF-8, e.g. iconv -f GBK -t UTF-8 (or -f LATIN1) FILE > NEW"
+                if encoding == "utf-8" else "")
+        raise InputError(f"{path} is not {encoding.upper()} text (byte {error.start + 1})"
+                         f"{hint}") from None
 
 
 def factorable(expr) -> bool:

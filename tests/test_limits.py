@@ -38,6 +38,35 @@ def test_read_text_refuses_what_is_not_a_readable_note(tmp_path, kind, message):
         read_text(path)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_note_saved_as_utf16_or_utf32_with_a_byte_order_mark_lints_as_its_utf8_copy(
+        capsys, tmp_path, encoding):
+    """Windows editors save "Unicode" as UTF-16 with a byte-order mark: the note's report is
+    the UTF-8 copy's, line for line."""
+    from cli_run import run
+
+    text = ("# Convolution\n\nInput $32 \\times 32 \\times 64$, a $3 \\times 3$ filter, "
+            "128 filters, 参数.\n\nParams $3 \\times 3 \\times 64 \\times 128 + 128 = 73728$\n")
+    (tmp_path / "utf8.md").write_text(text, encoding="utf-8")
+    bom = b"\xfe\xff" if encoding == "utf-16-be" else b""
+    (tmp_path / "other.md").write_bytes(bom + text.encode(encoding))
+    assert read_text(tmp_path / "other.md") == text
+    code8, out8, _ = run(capsys, "lint", str(tmp_path / "utf8.md"))
+    code, out, err = run(capsys, "lint", str(tmp_path / "other.md"))
+    assert "73,856" in out8 and code8 == 1
+    assert (code, out.replace("other.md", "utf8.md"), err) == (code8, out8, "")
+
+
+def test_a_note_in_another_encoding_says_how_to_convert_it(tmp_path):
+    path = tmp_path / "gbk.md"
+    path.write_bytes("参数量 = 73856\n".encode("gbk"))
+    with pytest.raises(InputError, match=r"not UTF-8 text \(byte 1\); save it as UTF-8, e.g. iconv"):
+        read_text(path)
+    path.write_bytes(b"\xff\xfe" + b"a\x00\x00\xd8")    # a BOM, then a lone surrogate
+    with pytest.raises(InputError, match=r"not UTF-16 text"):
+        read_text(path)
+
+
 def test_read_text_refuses_a_device():
     with pytest.raises(InputError, match="not a regular file"):
         read_text("/dev/zero")
