@@ -254,7 +254,7 @@ def test_cli_unreadable_file_is_exit_2(capsys, tmp_path, target, message):
 
 def test_cli_binary_file_is_exit_2(capsys, tmp_path):
     path = tmp_path / "binary.md"
-    path.write_bytes(b"\xff\xfe\x00bad")
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")   # an image named .md
     assert main(["lint", str(path)]) == 2
     assert "not UTF-8" in capsys.readouterr().err
 
