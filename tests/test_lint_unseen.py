@@ -155,3 +155,21 @@ def test_a_kernel_written_as_width_by_height_does_not_break_the_flow():
             "Output: 28x28x6\n")
     assert verdicts(note).get(2) == {"ok"}
     assert "wrong" in verdicts(note.replace("28x28x6", "27x27x6")).get(2, set())
+
+
+# ------------------------------------------------------------------ the glossary, more forms
+@pytest.mark.parametrize("line, expected", [
+    ("$W, H$：输入宽、高", {"W": "W_in", "H": "H_in"}),
+    ("where W and H are the input width and height", {"W": "W_in", "H": "H_in"}),
+    ("H, W 分别为输出的高和宽", {"H": "H_out", "W": "W_out"}),
+    ("$W, H$：输入宽", {}),                                   # two letters, one meaning: no guess
+    ("上面的卷积过程，输入通道数为$M$，输出通道数为$N$，大小为$H\\times W$", {"M": "D_in", "N": "D_out"}),
+    ("where n is the input size, f the filter size and p the padding", {"n": "W_in", "f": "K", "p": "P"}),
+])
+def test_glossary_reads_letters_defined_together_and_chinese_meaning_first(line, expected):
+    assert glossary(line) == expected
+
+
+def test_letters_defined_together_check_a_formula():
+    note = "## Convolution\n$W, H$：输入宽、高；$K$：卷积核大小\n\n输出大小：$W_{out} = W - K + 1$\n"
+    right_and_wrong(note, note.replace("W - K + 1", "W - K - 1"), 4)

@@ -106,8 +106,42 @@ def glossary(text: str) -> dict[str, str]:
     return {letter: names.pop() for letter, names in seen.items() if len(names) == 1}
 
 
+#: two or three letters defined at once: "$W, H$：输入宽、高", "where W and H are the input
+#: width and height", "H, W 分别为输出的高和宽"
+_NAME = r"\$?`?(?<![A-Za-z\\])[A-Za-z](?:_\{?[A-Za-z0-9]{1,4}\}?)?`?\$?"
+_LIST = re.compile(r"(?:^[\s>*+\-#|]*|\bwhere\s+|\blet\s+|其中\s*|设\s*)"
+                   rf"(?P<letters>{_NAME}(?:\s*(?:,|，|、|\band\b|和)\s*{_NAME}){{1,2}})"
+                   r"\s*(?:[:：]|\bare\b|\bdenote\b|分别(?:为|是|表示)|为|是|表示)\s*(?P<meaning>[^\n;；。]{3,80})")
+_SPLIT = re.compile(r"\s*(?:、|,|，|\band\b|和|与|及)\s*")
+_QUALIFIER = re.compile(r"(?i)\b(?:input|output)\b|输入|输出|卷积核|\bkernel\b|\bfilter\b")
+#: a Chinese sentence naming the meaning first: "输入通道数为$M$", "把卷积核简写为$K$"
+_CJK_MEANING_FIRST = re.compile(r"(?:^|[，,。；;、：:]|其中|设|假设|把)\s*(?P<meaning>[^，,。；;、：:$`\n]{2,16}?)\s*"
+                                r"(?:分别)?(?:简写为|记为|记作|为|是)\s*" + _LETTER + r"(?=\s*(?:[，,。；;、)）]|$))")
+
+
+def _listed(line: str):
+    """``(letter, meaning words)`` for letters defined together, their meanings listed in the
+    same order; a qualifier said once (input, 输出) holds for the meanings after it."""
+    m = _LIST.search(line)
+    if not m:
+        return []
+    letters = re.findall(r"(?<![A-Za-z\\])[A-Za-z](?:_\{?[A-Za-z0-9]{1,4}\}?)?(?![A-Za-z])",
+                         re.sub(r"\band\b|和", ",", m.group("letters")))
+    parts = [p for p in _SPLIT.split(m.group("meaning").strip(" .。")) if p]
+    if len(parts) != len(letters) or len(set(letters)) != len(letters):
+        return []
+    qualifier = _QUALIFIER.search(parts[0])
+    if qualifier:
+        parts = [parts[0]] + [p if _QUALIFIER.search(p) else f"{qualifier.group(0)} {p}" for p in parts[1:]]
+    return list(zip(letters, parts))
+
+
 def _definitions(line: str):
     """``(letter, meaning words)`` a line may state."""
+    listed = _listed(line)
+    if listed:
+        yield from listed
+        return
     for pattern in (_LETTER_FIRST, _MEANING_FIRST):
         m = pattern.match(line)
         if m:
@@ -116,6 +150,8 @@ def _definitions(line: str):
     for m in _IN_PROSE.finditer(line):
         if m.group("letter") not in _ARTICLES:   # "with a stride of 2": a word, not a name
             yield m.group("letter"), m.group("meaning")
+    for m in _CJK_MEANING_FIRST.finditer(line):
+        yield m.group("letter"), m.group("meaning")
 
 
 _ARTICLES = {"a", "A", "I"}
