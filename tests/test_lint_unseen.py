@@ -173,3 +173,17 @@ def test_glossary_reads_letters_defined_together_and_chinese_meaning_first(line,
 def test_letters_defined_together_check_a_formula():
     note = "## Convolution\n$W, H$：输入宽、高；$K$：卷积核大小\n\n输出大小：$W_{out} = W - K + 1$\n"
     right_and_wrong(note, note.replace("W - K + 1", "W - K - 1"), 4)
+
+
+# ------------------------------------------------------------------ numbers and code names
+def test_a_thousands_point_is_a_reading_too():
+    right = "the number of calculations is (3 x 3 x 3) x (10 x 10) x 5 = 13.500 operations\n"
+    right_and_wrong(right, right.replace("13.500", "13.600"), 1)
+
+
+def test_snake_case_names_in_code_and_an_fc_heading():
+    note = ("> * conv\n```\nflops = 2 * channel_in * channel_out * kernel_size * kernel_size * H_output * W_output\n```\n"
+            "> * fc\n```\nparams = (channel_in + 1) * channel_out\n```\n")
+    right_and_wrong(note, note.replace("(channel_in + 1) * channel_out", "channel_in * channel_out + 1"), 7)
+    assert verdicts(note).get(3) == {"ok"}
+    assert "wrong" in verdicts(note.replace("flops = 2 * ", "flops = 4 * ")).get(3, set())

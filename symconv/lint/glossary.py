@@ -163,6 +163,8 @@ _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\begin\{(?:equation|align|gather)\
 _WORD_NAME = re.compile(r"\\(?:text|mathrm|textrm|operatorname)\{(?P<t>[A-Za-z][A-Za-z ]{2,40})\}"
                         r"|(?<![\\A-Za-z])(?P<n>[A-Za-z]+(?:\\?_\{?[A-Za-z]+\}?)*)(?![A-Za-z{])")
 _AXIS_LETTER = {"H": "height", "W": "width"}
+#: parts of a name that stand for a word: channel_in, H_out
+_ABBREVIATED = {"in": "input", "out": "output", "inp": "input"}
 
 
 def word_names(text: str, known=frozenset()) -> dict[str, str]:
@@ -186,7 +188,7 @@ def word_names(text: str, known=frozenset()) -> dict[str, str]:
                 parts = [x for x in re.split(r"\\?_|[{}]", w.group("n")) if x]
                 if max(map(len, parts)) < 3 or name in known:
                     continue   # letters (K, C_in), not words
-                parts = [_AXIS_LETTER.get(x, x) for x in parts]
+                parts = [_AXIS_LETTER.get(x, _ABBREVIATED.get(x.lower(), x)) for x in parts]
                 words = " ".join(parts)
             name_meaning = meaning(words)
             if name_meaning:

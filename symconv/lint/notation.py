@@ -19,6 +19,7 @@ import re
 from ..formula.notation import NOTATIONS
 from ..symbols import ALIASES
 from .glossary import glossary, word_names
+from .words import code_formula
 
 _SIGNS = {
     "mobilenet": re.compile(r"\bD_?\{?[KF]\}?(?![a-z])|\bD[kf]\b|(?<![A-Za-z])D[kf](?=x|\b)"),
@@ -60,7 +61,8 @@ def detect(text: str) -> tuple[str | None, dict[str, str]]:
     if notation is None:   # letters the note defines itself ("n: input size"), when no known
         aliases = {**aliases, **glossary(text)}  # notation does
     # names that are words say what they are (\text{Input Size}, H_{Output}, Padding)
-    aliases = {**word_names(text, frozenset(ALIASES)), **aliases}
+    code = "\n".join(f"${f[1]}$" for f in map(code_formula, text.splitlines()) if f)  # output_size = ...
+    aliases = {**word_names(text + "\n" + code, frozenset(ALIASES)), **aliases}
     if "k" not in aliases and (notation is None or "k" not in NOTATIONS[notation][0]) and \
             _SQUARE_K.search(text):
         aliases["k"] = "K"   # k^2, k \times k: a square kernel's side, however the note names it

@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass, field
 
 from .notation import prepare
-from .words import (CJK_LABEL, CODE_LABEL, DECIMAL, LABEL_WORDS, OUTPUT_CLAIM, PER_OUTPUT, PLAIN_LABEL,
-                    PREMISE, ROUNDED, closest_kind, detect_kind, flattened, label_before,
+from .words import (CJK_LABEL, DECIMAL, LABEL_WORDS, OUTPUT_CLAIM, PER_OUTPUT, PLAIN_LABEL,
+                    PREMISE, ROUNDED, closest_kind, code_formula, detect_kind, flattened, label_before,
                     modifiers, per_output, read_example)
 
 #: formulas scanned on one line; a longer line is generated or hostile
@@ -98,23 +98,6 @@ def _plain_equation(line: str, letters: frozenset) -> str | None:
     names = _IDENTIFIER.findall(re.sub(r"\d[A-Za-z]", lambda d: d.group(0)[0] + " " + d.group(0)[1],
                                        prepare(m.group("f"))))   # n[l-1] is n_prev
     return m.group("f") if names and set(names) <= letters else None
-
-
-def code_formula(line: str) -> tuple[str, str] | None:
-    """``(quantity, formula)`` when a line of a code block states a labelled formula, else None.
-
-    >>> code_formula("  parameters=( F×F × C_in +1 ) × C_out")
-    ('params', '( F×F × C_in +1 ) × C_out')
-    >>> code_formula("params = sum(p.numel() for p in model.parameters())") is None
-    True
-    """
-    m = CODE_LABEL.match(line)
-    if not m or m.group("w").lower() == "output":
-        return None
-    formula = m.group("f").strip()
-    if re.search(r"\w\s*\(", formula) or not re.search(r"[+\-*/×·^]", formula):
-        return None   # a call (sum(...)), or one name: code, not a formula
-    return LABEL_WORDS[m.group("w").lower()], formula
 
 
 def scan(text: str, letters: frozenset = frozenset()):

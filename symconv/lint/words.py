@@ -18,7 +18,7 @@ KINDS = (
     (r"point[- ]?wise|\b1\s*[x×]\s*1\b|逐点卷积|(?<![A-Za-z])PW(?:卷积|层|\s+conv)", "pointwise", {}),
     (r"\bgroup(?:ed)?\s*(?:conv|卷积)|分组卷积|组卷积", "grouped", {}),
     (r"transposed|deconvolution|fractionally[- ]strided|转置卷积|反卷积", "transposed-conv", {}),
-    (r"fully[- ]connected|\bdense\b|全连接", "dense", {}),
+    (r"fully[- ]connected|\bdense\b|全连接|\bfc\b", "dense", {}),
     (r"global[- ]average[- ]pool|global[- ]avg[- ]pool|\bGAP\b|全局平均池化", "global-avg-pool", {}),
     (r"max[- ]?pool|最大池化", "max-pool", {}),
     (r"av(?:era)?g(?:e)?[- ]?pool|mean[- ]pool|平均池化", "avg-pool", {}),
@@ -56,7 +56,7 @@ PER_OUTPUT = re.compile(r"(?i)^\W*per\s+output\s+(?P<what>value|element|pixel|po
 #: a labelled formula in a code block: ``params = (K*K*C_in + 1)*C_out``, ``# FLOPs = 2*MACs``
 #: (an expression of names and numbers only: no call, no attribute, no string; not a bare
 #: ``output =``, which code uses for anything)
-CODE_LABEL = re.compile(rf"(?i)^\s*(?:#+|//)?\s*(?P<w>{_WORDS})\s*=\s*"
+CODE_LABEL = re.compile(rf"(?i)^\s*(?:#+|//)?\s*(?P<w>{_WORDS.replace(chr(92) + ' ', '[ _]')})\s*=\s*"
                         r"(?P<f>[\w ()+\-*/×·^]*[A-Za-z][\w ()+\-*/×·^]*)\s*;?\s*$")
 PLAIN_LABEL = re.compile(rf"(?i)(?<![A-Za-z#])#?(?P<w>{_WORDS})\b\s*[:=]\s*"
                     r"(?P<f>\d[\d\s,.*x×·()+\-/^]*)")
@@ -202,3 +202,20 @@ def closest_kind(text: str) -> tuple | None:
             if m.end() > end:
                 best, end = (name, opts), m.end()
     return best
+
+
+def code_formula(line: str) -> tuple[str, str] | None:
+    """``(quantity, formula)`` when a line of a code block states a labelled formula, else None.
+
+    >>> code_formula("  parameters=( F×F × C_in +1 ) × C_out")
+    ('params', '( F×F × C_in +1 ) × C_out')
+    >>> code_formula("params = sum(p.numel() for p in model.parameters())") is None
+    True
+    """
+    m = CODE_LABEL.match(line)
+    if not m or m.group("w").lower() == "output":
+        return None
+    formula = m.group("f").strip()
+    if re.search(r"\w\s*\(", formula) or not re.search(r"[+\-*/×·^]", formula):
+        return None   # a call (sum(...)), or one name: code, not a formula
+    return LABEL_WORDS[m.group("w").lower().replace("_", " ")], formula

@@ -12,6 +12,8 @@ bare integer (``6432``, ``924,844,032``) is exact unless an approximation word s
 (False, True)
 >>> read_number("1,28,800").value
 Fraction(128800, 1)
+>>> read_number("13.500").covers(13500), read_number("13.500").covers(Fraction(27, 2))
+(True, True)
 """
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ def _written(m: re.Match, approx: bool = False) -> Written | None:
         unit = Fraction(1)  # 4 \times 10^6 written as a product is exact
     first = value * power * factors[0]
     others = tuple(value * power * f for f in factors[1:])
+    if exp is None and not scale_word and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", mant):
+        others += (Fraction(mant.replace(".", "")),)   # 13.500: a thousands point (13,500) too
     return Written(first, unit * power * factors[0], m.group(0).strip(), others)
 
 
