@@ -84,6 +84,17 @@ def lint_text(text: str, path: str = "NOTE.md", notation: str | None = None,
 
 def lint_file(path: str, notation: str | None = None,
               aliases: dict[str, str] | None = None) -> LintResult:
-    """Lint one file; an unreadable file is an :class:`InputError`."""
+    """Lint one file (a Jupyter notebook's cells, when it is a ``.ipynb``); an unreadable
+    file is an :class:`InputError`."""
     text = read_text(path, "Markdown file")  # a regular file within the size limit, UTF-8
-    return lint_text(text, path, notation, aliases)
+    if not path.lower().endswith(".ipynb"):
+        return lint_text(text, path, notation, aliases)
+    import dataclasses
+
+    from .notebook import notebook_text
+
+    text, where = notebook_text(text, path)
+    result = lint_text(text, path, notation, aliases)
+    at = lambda line: where[min(line, len(where)) - 1] if where else line   # noqa: E731
+    return dataclasses.replace(result, claims=[dataclasses.replace(f, line=at(f.line))
+                                               for f in result.claims])

@@ -13,8 +13,13 @@ when nothing is wrong, 1 when something is, 2 when a file cannot be read or a
 note needs more than 5 s of processor time (the lines checked are reported,
 the rest named).
 
+A Jupyter notebook (.ipynb) is read cell by cell (Markdown cells as they are, code
+cells as code), and each finding names the line of the .ipynb file that holds it; a
+folder gives its *.md and *.ipynb files.
+
 examples:
   symconv lint notes/conv.md
+  symconv lint notes/
   symconv lint --format json notes/*.md
 """
 
@@ -25,7 +30,9 @@ from ..options import add_notation_options
 
 def configure(parser) -> None:
     parser.add_argument("notes", metavar="NOTE.md", nargs="+",
-                        help="Markdown files to check; a folder means its *.md files")
+                        help="Markdown, LaTeX or text files, or Jupyter notebooks (.ipynb: "
+                             "their Markdown and code cells) to check; a folder means its "
+                             "*.md and *.ipynb files")
     parser.add_argument("--jobs", type=int, metavar="N", default=None,
                         help="lint the files in N processes (default: one per core; 1: in this "
                              "process); the report is the same either way")
@@ -60,8 +67,9 @@ def run(args) -> int:
 
 
 def note_files(paths: list[str]) -> list[str]:
-    """The notes to lint: each file as given; a folder gives the ``*.md`` files in it and its
-    subfolders, sorted (hidden folders and symbolic links are not followed)."""
+    """The notes to lint: each file as given; a folder gives the ``*.md`` and ``*.ipynb`` files
+    in it and its subfolders, sorted (hidden folders, such as Jupyter's checkpoints, and
+    symbolic links are not followed)."""
     import os
 
     from ...errors import InputError
@@ -75,9 +83,10 @@ def note_files(paths: list[str]) -> list[str]:
         for root, folders, names in os.walk(path):
             folders[:] = sorted(f for f in folders if not f.startswith("."))
             found += [os.path.join(root, n) for n in sorted(names)
-                      if n.endswith(".md") and not os.path.islink(os.path.join(root, n))]
+                      if n.endswith((".md", ".ipynb"))
+                      and not os.path.islink(os.path.join(root, n))]
         if not found:
-            raise InputError(f"{path} is a directory with no Markdown notes (*.md) in it")
+            raise InputError(f"{path} is a directory with no notes (*.md, *.ipynb) in it")
         files += found
     return files
 
