@@ -242,3 +242,37 @@ def test_unmappable_products_are_refused_in_one_line():
         from_torch(Three(), (3, 4, 4))
     with pytest.raises(InputError, match="boolean mask"):
         from_torch(Mask(), (3, 4, 4))
+
+
+def small_vit():
+    """For ``--torch test_torch_attention:small_vit`` (tests/ is on sys.path)."""
+    return small("vit")
+
+
+def small_swin():
+    return small("swin")
+
+
+def test_the_command_line_reads_attention_models_and_refuses_in_one_line(capsys):
+    import json
+
+    from cli_run import run
+
+    for name, size in (("small_vit", 32), ("small_swin", 36)):
+        code, out, err = run(capsys, "net", "--torch", f"test_torch_attention:{name}", f"H={size}",
+                             f"W={size}", "--totals", "--format", "json")
+        assert code == 0, err
+        params, macs, _ = torch_count(small(name[6:]), (3, size, size))
+        data = json.loads(out)
+        assert (data["total"]["params"], data["total"]["macs"]) == (params, macs)
+        code, out, err = run(capsys, "net", "--torch", f"test_torch_attention:{name}", f"H={size}",
+                             f"W={size}", "--totals", "--convention", "torch-flop-counter")
+        assert code == 0 and f"{2 * macs:,} FLOPs" in out
+    for argv in (["--torch", "test_torch_attention:small_vit"],          # closed form
+                 ["--torch", "test_torch_attention:small_vit", "H=40", "W=32"],   # wrong size
+                 ["--torch", "test_torch_attention:small_swin", "--sweep", "H=W=32..64:32"],
+                 ["--torch", "test_torch_attention:small_vit", "H=32", "W=32", "--convention",
+                  "thop"]):
+        code, out, err = run(capsys, "net", *argv)
+        assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, (argv, err)
+        assert "Traceback" not in err

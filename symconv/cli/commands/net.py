@@ -240,12 +240,17 @@ def run(args) -> int:
     analysis = net.analyse(values, args.assume_divisible, heads=args.heads)
     if args.torch:
         _torch_notes(net)
+    if args.convention:   # a convention that cannot count this network says so before any output
+        from ...net.conventions import terms
+
+        terms(analysis, args.convention)
     if args.compare:
         from ...net.compare import compare, render_text, to_json as compare_json
         from ...net.report import heading
 
         sizes = {k: v for k, v in values.items() if k not in ("H", "W")}
-        symbolic = net.analyse(sizes, args.assume_divisible) if sizes != values else None
+        symbolic = net.analyse(sizes, args.assume_divisible) if sizes != values and getattr(
+            net, "size_dependent", None) is None else None   # no closed form for some models
         result = compare(analysis, *args.compare, symbolic=symbolic)
         if args.format == "json":
             print(json.dumps(compare_json(result), indent=2))
