@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -87,7 +88,11 @@ def table(path: Path) -> str:
     for r in sorted(rows, key=lambda r: r["model"]):
         j = r["json"]
         if j["rc"] == 0:
-            p = "equal" if j["params"] == r["torch_params"] else f"{j['params']:,} / {r['torch_params']:,}"
+            unused = re.search(r"symconv: ([\d,]+) parameters that this forward", j["stderr"])
+            left = int(unused.group(1).replace(",", "")) if unused else 0
+            p = "equal" if j["params"] == r["torch_params"] else (
+                f"equal with the {left:,} unused (said)" if j["params"] + left == r["torch_params"]
+                else f"{j['params']:,} / {r['torch_params']:,}")
             m = "equal" if j["macs"] == r["torch_macs"] else f"{j['macs']:,} / {r['torch_macs']:,}"
             note = "" if r["text"] and r["text"]["rc"] == 0 else f"text: {r['text']}"
             if j["stderr"]:

@@ -1,10 +1,14 @@
 """A PyTorch ``nn.Module`` as a symconv network: ``from_torch(model, input_shape=(3, "H", "W"))``.
 
 The module graph comes from ``torch.fx`` symbolic tracing; where tracing fails
-(data-dependent Python), from hooks on one forward pass on the meta device
+(data-dependent Python) or leaves a Python function whole (``torch.fx.wrap``: Swin's
+attention), from hooks on one forward pass on the meta device
 (:mod:`symconv.net.torch_record`). Each operation is then given its shape
 *symbolically*, with symconv's own formulas, so sizes may be the symbols ``H``
-and ``W`` and the totals come out as closed forms, like ``symconv net``.
+and ``W`` and the totals come out as closed forms, like ``symconv net``. A graph
+recorded by a forward holds at its size only, and a model that checks its size or
+reshapes to sizes fixed when it was built (ViT, MaxViT) has no closed form: such a
+network is read at the sizes given (``TorchNetwork.size_dependent`` says why).
 Parameters are counted from the module's own tensors (a shared tensor once).
 An operation that cannot be mapped is reported by its path, never counted as
 zero in silence; ``strict=False`` lists it (``network.unmapped``) and goes on,
@@ -118,7 +122,8 @@ def from_torch(model, input_shape=(3, "H", "W"), strict: bool = True, name: str 
     """A :class:`TorchNetwork` from ``model``: input ``(C, H, W)`` (or ``(C, L)`` for 1-D).
 
     Sizes may be numbers or the names ``"H"`` and ``"W"``. ``trace`` is ``"fx"``,
-    ``"hooks"`` or ``"auto"`` (fx, and hooks where fx fails).
+    ``"hooks"`` or ``"auto"`` (fx, and hooks where fx fails or leaves a Python function
+    whole; a hooks graph is recorded again at each size analysed).
     """
     torch = import_torch()
     if not isinstance(model, torch.nn.Module):
