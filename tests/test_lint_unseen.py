@@ -187,3 +187,48 @@ def test_snake_case_names_in_code_and_an_fc_heading():
     right_and_wrong(note, note.replace("(channel_in + 1) * channel_out", "channel_in * channel_out + 1"), 7)
     assert verdicts(note).get(3) == {"ok"}
     assert "wrong" in verdicts(note.replace("flops = 2 * ", "flops = 4 * ")).get(3, set())
+
+
+# ------------------------------------------- labels outside the math, examples in Chinese
+# The conv below: input 32x32x64, 128 filters of 3x3: params 3*3*64*128 + 128 = 73,856,
+# weights 73,728, MACs 30*30*128*(3*3*64) = 66,355,200 (valid padding), FLOPs 132,710,400.
+_EXAMPLE = "# Convolution\n\nInput: 32x32x64, filter 3x3, 128 filters.\n\n"
+
+
+def test_a_label_outside_the_math_is_no_empty_formula():
+    """'Params $= 3 \\times ... = 73856$': the label stands before the '$'; no 'cannot parse $$'."""
+    note = _EXAMPLE + "Params $= 3 \\times 3 \\times 64 \\times 128 + 128 = 73856$\n"
+    right_and_wrong(note, note.replace("= 73856$", "= 73756$"), 5)
+    assert not any("cannot parse $$" in f.message for f in lint_text(note, "n.md").claims)
+
+
+@pytest.mark.parametrize("example", [
+    "输入 $32 \\times 32 \\times 64$，卷积核 $3 \\times 3$，输出通道 128。",
+    "输入：32x32x64，卷积核 3x3，128 个卷积核",
+    "输入特征图为 32×32×64，卷积核大小为 3×3，输出通道数为 128，步长为 1，填充为 0",
+])
+def test_a_worked_example_written_in_chinese_fixes_the_numbers(example):
+    note = f"# 卷积\n\n{example}\n\n参数量 = 73856\n"
+    right_and_wrong(note, note.replace("73856", "73865"), 5)
+
+
+@pytest.mark.parametrize("claim, convention", [
+    ("Params: 73728", "weights only (no bias)"),                     # weights without biases
+    ("FLOPs: 66355200", "FLOPs counted as multiply-accumulates"),    # FLOPs = MACs
+    ("Weights: 73856", "weights counted with their biases"),
+])
+def test_a_worked_number_under_another_convention_is_a_note_naming_it(claim, convention):
+    found = [f for f in lint_text(_EXAMPLE + claim + "\n", "n.md").claims if f.line == 5]
+    assert [f.kind for f in found] == ["note"] and convention in found[0].message
+    slip = claim[:-1] + str(int(claim[-1]) + 1)    # one unit off: no convention explains it
+    assert [f.kind for f in lint_text(_EXAMPLE + slip + "\n", "n.md").claims if f.line == 5] \
+        == ["wrong"]
+
+
+@pytest.mark.parametrize("line", ["FLOPs = 2 MACs = 132710400", "FLOPs = 2 x MACs = 132,710,400",
+                                  "FLOPs = 2 × MACs = 132710400"])
+def test_a_quantity_word_inside_a_product_is_no_label(line):
+    """'FLOPs = 2 x MACs = ...' claims neither FLOPs = 2 nor MACs = 132,710,400."""
+    assert "wrong" not in verdicts(_EXAMPLE + line + "\n").get(5, set())
+    assert verdicts(_EXAMPLE + "MACs = 66355200\n")[5] == {"ok"}
+    assert verdicts(_EXAMPLE + "MACs = 132710400\n")[5] == {"wrong"}

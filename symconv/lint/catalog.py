@@ -42,6 +42,7 @@ _NAME = re.compile(r"\\?[A-Za-z]+'?(?:_\{?\\?(?:textrm|mathrm|text)?\{?[A-Za-z0-
 #: symbols a note may use without saying what they measure (H, W: input or output?)
 _UNPLACED = {SYMBOLS[n] for n in ("H", "W", "C") if n in SYMBOLS}
 #: slips that another tool's or author's convention makes right (diagnose's cause codes)
+WEIGHTS_WITH_BIASES = "weights counted with their biases (all the parameters)"
 CONVENTIONS = {
     "adds-n-minus-1": "FLOPs counting n multiplications and n-1 additions per output",
     "bias-adds-counted": "FLOPs counting the bias additions",
@@ -184,6 +185,8 @@ class Linter:
     def formula(self, f: Formula) -> None:
         if f.output_claim is not None:
             return self.output_claim(f)
+        if f.text.lstrip().startswith("="):   # Params $= 3 \times 3 ...$: the label is outside
+            f = dataclasses.replace(f, text=f.text.lstrip()[1:].strip(), modifiers=dict(f.modifiers))
         if _NOT_EQUALITY.search(f.text) or not f.text.strip():
             return
         equations = _equations(f.text)
@@ -287,8 +290,7 @@ class Linter:
                 as_params = self.symbolic(dataclasses.replace(f, quantity="params"), expr)
                 if as_params.ok:
                     self.add(f, "ok", f"{label} = {show(as_params.given)}: the weights with their biases",
-                             quantity=f.quantity, convention="weights counted with their biases "
-                             "(all the parameters)", expected=result.expected)
+                             quantity=f.quantity, convention=WEIGHTS_WITH_BIASES, expected=result.expected)
                     symbolic = []
             if not symbolic:
                 pass
@@ -351,12 +353,18 @@ class Linter:
             self.add(f, "note", f"cannot check {label} = {show(value)}: the worked example "
                                 f"does not fix {missing}", quantity=f.quantity)
             return
-        if value != expected:
-            self.add(f, "wrong", f"{label} = {show(value)}, expected {show(expected)}"
-                                 f"{factor(value, expected)}",
-                     quantity=f.quantity, given=value, expected=expected)
-        else:
-            self.add(f, "ok", f"{label} = {show(value)}", quantity=f.quantity)
+        if value == expected:
+            return self.add(f, "ok", f"{label} = {show(value)}", quantity=f.quantity)
+        for cause, alternative, what in _numeric_conventions(layer, f.quantity):
+            convention = self.convention(cause) if cause else WEIGHTS_WITH_BIASES
+            if convention and value == alternative:   # right under a known convention
+                return self.add(f, "ok", f"{label} = {show(value)}: {what} ({show(expected)} "
+                                         f"as symconv counts)", quantity=f.quantity,
+                                convention=convention, expected=expected,
+                                stated=self.stated(cause) if cause else False)
+        self.add(f, "wrong", f"{label} = {show(value)}, expected {show(expected)}"
+                             f"{factor(value, expected)}",
+                 quantity=f.quantity, given=value, expected=expected)
 
     def output_claim(self, f: Formula) -> None:
         if f.kind is None or "W_F" not in f.example:
@@ -370,6 +378,18 @@ class Linter:
         want = "x".join(str(v) for v in expected)
         self.add(f, "wrong", f"output size = {shown}, expected {want}",
                      quantity="output-size", given=shown, expected=want)
+
+
+def _numeric_conventions(layer, quantity: str):
+    """``(cause, value, what)`` of the conventions a worked number may follow instead of
+    symconv's (the cause as :func:`symconv.lint.check` names it, None for a wording one)."""
+    if quantity == "params" and getattr(layer, "bias", False):
+        yield ("missing-bias", numeric_expected(layer.replace(bias=False), "params"),
+               "the weights without their biases")
+    elif quantity == "flops":
+        yield "macs-as-flops", numeric_expected(layer, "macs"), "FLOPs counted as MACs"
+    elif quantity == "weights" and getattr(layer, "bias", False):
+        yield None, numeric_expected(layer, "params"), "the weights with their biases"
 
 
 def _quantity_word(text: str) -> str:

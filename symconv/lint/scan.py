@@ -73,6 +73,24 @@ class _Frame:
     example: dict | None = None    # only on headings (and the document root)
 
 
+#: a label word that is a term of a product (2 x MACs, 2 MACs), and a number followed by a
+#: word (FLOPs = 2 MACs): neither is a claim about that quantity
+_IN_A_PRODUCT = re.compile(r"(?:\d|[x×*·]|\\times|\\cdot)\s*$")
+_WORD_NEXT = re.compile(r"[\d\s,.]*\d\s*(?:[x×*·]\s*)?(?P<word>[A-Za-z]{2,})")
+
+
+def _a_term(text: str, plain: re.Match) -> bool:
+    """Is the labelled number a term of something larger: ``2 x MACs`` after ``FLOPs =``, or
+    the label itself a factor (``2 x MACs = ...``)? A unit of the label's own quantity
+    (``Params: 73,856 parameters``) is not."""
+    if _IN_A_PRODUCT.search(text, 0, plain.start()):
+        return True
+    after = _WORD_NEXT.match(text, plain.start("f"))
+    if after is None:
+        return False
+    word = LABEL_WORDS.get(after.group("word").lower())
+    return word != LABEL_WORDS[plain.group("w").lower()]
+
 def _segments(line: str):
     """``(text, math)`` pairs: the text before each formula and the formula; a last (text, None)."""
     pos = 0
@@ -222,6 +240,8 @@ def scan(text: str, letters: frozenset = frozenset()):
                         formula = formula.strip(" ,.;(")
                         if ROUNDED.match(before, plain.end("f")) or DECIMAL.search(formula):
                             continue  # 98.4 million: a rounded figure, not a claim
+                        if _a_term(before, plain):
+                            continue  # FLOPs = 2 x MACs = 132,710,400: a term, not a label
                         yield _place(frames, number, formula, quantity, plain=True)
                         last_label = quantity
                 if letters and not found and "$" not in line:

@@ -64,18 +64,25 @@ PLAIN_LABEL = re.compile(rf"(?i)(?<![A-Za-z#])#?(?P<w>{_WORDS})\b\s*[:=]\s*"
 ROUNDED = re.compile(r"(?i)\s*(?:million|billion|thousand|mio|bn|[kmgb])\b")
 DECIMAL = re.compile(r"\d\.\d")
 DIMS = r"(\d+)\s*x\s*(\d+)(?:\s*x\s*(\d+))?(?:\s*x\s*(\d+))?"
+#: a Chinese note's "is" between a field and its value: 为, 是, ：, (大小)为
+_ZH_IS = r"(?:的?(?:大小|尺寸|形状))?\s*(?:为|是)?\s*[:=：]?\s*"
 EXAMPLE = {
-    "input": re.compile(rf"(?i)\binput(?:\s+size|\s+shape)?\s*[:=]?\s*{DIMS}"),
-    # Filter = 5x5x8x32, kernel: 3x3, 32 filters of 5x5x8, window 2x2
+    # Input: 32x32x3; 输入（特征图）为 32×32×64
+    "input": re.compile(rf"(?i)\binput(?:\s+size|\s+shape)?\s*[:=]?\s*{DIMS}"
+                        rf"|输入(?:特征图|图片|图像|矩阵|数据)?{_ZH_IS}{DIMS}"),
+    # Filter = 5x5x8x32, kernel: 3x3, 32 filters of 5x5x8, window 2x2; 卷积核（大小）为 3×3
     "filter": re.compile(rf"(?i)\b(?:filters?|kernel|window)(?:\s+size|\s+shape|\s+of)?\s*"
-                         rf"[:=]?\s*{DIMS}"),
+                         rf"[:=]?\s*{DIMS}|(?:卷积核|滤波器|过滤器){_ZH_IS}{DIMS}"),
     "vector": re.compile(r"(?i)\binput vector of\s*(\d+)"),
-    "padding": re.compile(r"(?i)\bpadding\s*[:=]?\s*(valid|same|full|\d+)\b"),
-    "stride": re.compile(r"(?i)\bstride\s*[:=]?\s*(\d+)\b"),
+    "padding": re.compile(r"(?i)\bpadding\s*[:=]?\s*(valid|same|full|\d+)\b"
+                          rf"|填充{_ZH_IS}(\d+)"),
+    "stride": re.compile(rf"(?i)\bstride\s*[:=]?\s*(\d+)\b|步长{_ZH_IS}(\d+)"),
     "dilation": re.compile(r"(?i)\bdilation(?:\s+rate)?\s*[:=]?\s*(\d+)\b"),
     "groups": re.compile(r"(?i)\bgroups\s*[:=]?\s*(\d+)\b"),
+    # 128 filters, output channels: 128; 128 个卷积核, 输出通道（数）为 128
     "filters": re.compile(r"(?i)\b(\d+)\s+(?:filters|output channels|outputs)\b"
-                          r"|\b(?:output channels|D_out)\s*[:=]\s*(\d+)"),
+                          r"|\b(?:output channels|D_out)\s*[:=]\s*(\d+)"
+                          rf"|(\d+)\s*个(?:卷积核|滤波器|过滤器|输出通道)|输出通道数?{_ZH_IS}(\d+)"),
     "nobias": re.compile(r"(?i)\b(?:no|without)[\s-]+bias|\bbias\s*(?:[:=]\s*)?(?:off|false)"),
 }
 #: words in the text before a formula that set its layer's options
@@ -109,7 +116,7 @@ def flattened(text: str) -> str:
 
 #: a word every pattern of :data:`EXAMPLE` needs: a line without one states no example
 _EXAMPLE_WORD = re.compile(r"(?i)input|filter|kernel|window|padding|stride|dilation|groups|output"
-                           r"|d_out|bias")
+                           r"|d_out|bias|输入|卷积核|滤波器|过滤器|填充|步长|输出通道")
 
 
 def read_example(text: str, example: dict, flat: str | None = None) -> dict:
@@ -136,11 +143,11 @@ def read_example(text: str, example: dict, flat: str | None = None) -> dict:
                                        f"filter {value}"
             example[name] = value
     if found["padding"]:
-        v = found["padding"].group(1).lower()
+        v = next(g for g in found["padding"].groups() if g).lower()
         example["padding"] = int(v) if v.isdigit() else v
     for key in ("stride", "dilation", "groups"):
         if found[key]:
-            example[key] = int(found[key].group(1))
+            example[key] = int(next(g for g in found[key].groups() if g))
     if found["vector"]:
         example["D_in"] = int(found["vector"].group(1))
     if found["filters"]:
