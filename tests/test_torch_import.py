@@ -322,3 +322,33 @@ def test_parameters_this_forward_does_not_use_are_named_not_counted():
         assert net.analyse({"H": 8, "W": 8}).total["params"] == sum(
             p.numel() for p in model.body.parameters())
         assert net.unused == {"aux": sum(p.numel() for p in model.aux.parameters())}
+
+
+@pytest.mark.parametrize("name", ["convnext_tiny", "efficientnet_v2_s", "regnet_x_400mf",
+                                  "mnasnet0_5", "shufflenet_v2_x0_5"])
+def test_torchvision_families_without_a_zoo_spec_against_pytorch(name):
+    """Families the zoo has no spec for (or other members of): params against PyTorch's
+    numel, MACs against FlopCounterMode's FLOPs / 2 on the meta device, at 224 and at an odd
+    size, and the closed form at both sizes. The model is built on the meta device where its
+    constructor allows (shapes only: quick), else on the CPU (RegNet reads its widths)."""
+    torch = need("torch")
+    torchvision = need("torchvision")
+    from torch.utils.flop_counter import FlopCounterMode
+
+    try:
+        with torch.device("meta"):
+            model = torchvision.models.get_model(name, weights=None)
+    except NotImplementedError:
+        model = torchvision.models.get_model(name, weights=None)
+    model.eval()
+    meta = model.to("meta")
+    net = from_torch(model)
+    symbolic = net.analyse().total
+    for h, w in ((224, 224), (193, 257)):
+        counter = FlopCounterMode(display=False)
+        with counter:
+            meta(torch.zeros(1, 3, h, w, device="meta"))
+        a = net.analyse({"H": h, "W": w}).total
+        assert (a["params"], a["macs"]) == (sum(p.numel() for p in model.parameters()),
+                                            counter.get_total_flops() // 2)
+        assert symbolic["macs"].xreplace({H: h, W: w}) == a["macs"]
