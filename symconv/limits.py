@@ -26,6 +26,9 @@ from .errors import InputError
 
 #: bytes in one file symconv reads (a note, a spec, a template).
 MAX_FILE_BYTES = 2_000_000
+#: bytes in one Jupyter notebook: its outputs (images as base64) are most of it and are
+#: dropped before linting; the text of its cells is held to :data:`MAX_FILE_BYTES`.
+MAX_NOTEBOOK_BYTES = 50_000_000
 #: processor seconds ``lint`` spends on one note (reading and checking it); the claims it
 #: has not reached by then are left out and named (see symconv/lint/budget.py). A
 #: 10,000-formula note takes about 1.5 s; neither a count of formulas nor their size
@@ -93,8 +96,8 @@ def check_count(n: int, limit: int, what: str) -> None:
         raise InputError(f"{n:,} {what} is more than the limit of {limit:,}")
 
 
-def read_text(path, what: str = "file") -> str:
-    """A regular file's text (UTF-8), at most :data:`MAX_FILE_BYTES`; anything else (a
+def read_text(path, what: str = "file", limit: int = MAX_FILE_BYTES) -> str:
+    """A regular file's text (UTF-8), at most ``limit`` bytes; anything else (a
     folder, a FIFO, a device such as ``/dev/zero``, a file too big, bytes that are not
     UTF-8) is an :class:`InputError`. The file is opened without blocking and checked
     after opening, so a FIFO cannot hang the read and a swapped path cannot slip through."""
@@ -113,18 +116,18 @@ def read_text(path, what: str = "file") -> str:
             raise InputError(f"{path} is a directory, not a {what}")
         if not stat.S_ISREG(info.st_mode):
             raise InputError(f"{path} is not a regular file (a pipe or a device); give a {what}")
-        if info.st_size > MAX_FILE_BYTES:
-            raise InputError(f"{path} is {info.st_size:,} bytes; symconv reads files of at most "
-                             f"{MAX_FILE_BYTES:,} bytes")
+        if info.st_size > limit:
+            raise InputError(f"{path} is {info.st_size:,} bytes; symconv reads {what}s of at "
+                             f"most {limit:,} bytes")
         data = b""
-        while len(data) <= MAX_FILE_BYTES:  # the file may grow while it is read
+        while len(data) <= limit:  # the file may grow while it is read
             chunk = os.read(fd, 1 << 16)
             if not chunk:
                 break
             data += chunk
-        if len(data) > MAX_FILE_BYTES:
-            raise InputError(f"{path} is more than {MAX_FILE_BYTES:,} bytes; symconv reads "
-                             f"files of at most {MAX_FILE_BYTES:,} bytes")
+        if len(data) > limit:
+            raise InputError(f"{path} is more than {limit:,} bytes; symconv reads {what}s of "
+                             f"at most {limit:,} bytes")
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror}") from None
     finally:

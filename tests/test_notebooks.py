@@ -117,3 +117,22 @@ def test_a_folder_gives_its_notebooks_too_but_not_jupyters_checkpoints(capsys, t
     assert code == 1
     assert out.count(": wrong:") == 1 and f"lecture.ipynb:{line}: wrong:" in out
     assert "checkpoint" not in out and "2 files: 2 checked, 1 wrong" in out
+
+
+def test_a_notebook_whose_outputs_pass_the_note_size_is_read_its_cells_text_is_not(tmp_path):
+    """Outputs (plots as base64) make most of a notebook and are not read: a 3 MB notebook
+    lints; 2 MB of text in its cells is refused as any note of that size is."""
+    from symconv.limits import MAX_FILE_BYTES
+
+    plot = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "A" * 3_000_000}}
+    cells = [_markdown("# Convolution\n", "\n", "Input: 32x32x64, filter 3x3, 128 filters.\n",
+                       "\n", "Params: 73857\n"),
+             {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": ["plot()\n"],
+              "outputs": [plot]}]
+    path = tmp_path / "plots.ipynb"
+    path.write_text(_notebook(*cells), encoding="utf-8")
+    assert path.stat().st_size > MAX_FILE_BYTES
+    assert [f.kind for f in lint_file(str(path)).claims] == ["wrong"]
+    path.write_text(_notebook(_markdown("x" * MAX_FILE_BYTES)), encoding="utf-8")
+    with pytest.raises(InputError, match="its cells hold more than 2,000,000 bytes of text"):
+        lint_file(str(path))

@@ -16,7 +16,8 @@ conv.md:4: ok: 28*28*16*192 = 2.4 Mil holds (read as plain arithmetic)
 
 from __future__ import annotations
 
-from ..limits import read_text
+from ..errors import InputError
+from ..limits import MAX_FILE_BYTES, MAX_NOTEBOOK_BYTES, read_text
 from .budget import Budget, skipped_note
 from .catalog import catalog_claims
 from .chains import chains
@@ -86,14 +87,17 @@ def lint_file(path: str, notation: str | None = None,
               aliases: dict[str, str] | None = None) -> LintResult:
     """Lint one file (a Jupyter notebook's cells, when it is a ``.ipynb``); an unreadable
     file is an :class:`InputError`."""
-    text = read_text(path, "Markdown file")  # a regular file within the size limit, UTF-8
     if not path.lower().endswith(".ipynb"):
+        text = read_text(path, "Markdown file")  # a regular file within the size limit, UTF-8
         return lint_text(text, path, notation, aliases)
     import dataclasses
 
     from .notebook import notebook_text
 
-    text, where = notebook_text(text, path)
+    text, where = notebook_text(read_text(path, "notebook", MAX_NOTEBOOK_BYTES), path)
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise InputError(f"{path}: its cells hold more than {MAX_FILE_BYTES:,} bytes of text; "
+                         f"symconv reads notes of at most {MAX_FILE_BYTES:,} bytes")
     result = lint_text(text, path, notation, aliases)
     at = lambda line: where[min(line, len(where)) - 1] if where else line   # noqa: E731
     return dataclasses.replace(result, claims=[dataclasses.replace(f, line=at(f.line))
