@@ -270,9 +270,28 @@ def test_the_command_line_reads_attention_models_and_refuses_in_one_line(capsys)
         assert code == 0 and f"{2 * macs:,} FLOPs" in out
     for argv in (["--torch", "test_torch_attention:small_vit"],          # closed form
                  ["--torch", "test_torch_attention:small_vit", "H=40", "W=32"],   # wrong size
-                 ["--torch", "test_torch_attention:small_swin", "--sweep", "H=W=32..64:32"],
+                 ["--torch", "test_torch_attention:small_vit", "--sweep", "H=W=32..64:32"],
+                 ["--torch", "test_torch_attention:small_swin", "--sweep", "H=W=32..2000:32"],
                  ["--torch", "test_torch_attention:small_vit", "H=32", "W=32", "--convention",
                   "thop"]):
         code, out, err = run(capsys, "net", *argv)
         assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, (argv, err)
         assert "Traceback" not in err
+        if argv[-1].endswith("..2000:32"):
+            assert "sweep at most 32 points, not 62" in err   # 32, 64, ..., 1984
+
+
+def test_a_sweep_of_a_model_read_at_given_sizes_reads_each_point(capsys):
+    """No closed form for Swin: --sweep reads it at each size anew, each point against
+    FlopCounterMode; the footer says matrix products are counted."""
+    from cli_run import run
+
+    code, out, err = run(capsys, "net", "--torch", "test_torch_attention:small_swin", "--sweep",
+                         "H=W=32..48:8")
+    assert code == 0, err
+    lines = [line.split() for line in out.splitlines() if line[:1].isdigit()]
+    assert [int(cells[0]) for cells in lines] == [32, 40, 48]
+    for cells in lines:
+        params, macs, _ = torch_count(small("swin"), (3, int(cells[0]), int(cells[1])))
+        assert (int(cells[2].replace(",", "")), int(cells[5].replace(",", ""))) == (params, macs)
+    assert "matrix products (a*b*c" in out

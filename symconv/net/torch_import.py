@@ -27,10 +27,12 @@ import sympy
 from ..errors import InputError
 from ..layers import Shape
 from ..symbols import SYMBOLS
-from .network import Analysis, Network
+from .network import SWEEP_KEYS, Analysis, Network
 from .torch_interpret import Interpreter
 from .torch_map import SizeDependent, module_class_name
 
+#: Points a sweep of a network read at given sizes only may have (each is a new reading).
+MAX_SIZED_POINTS = 32
 INSTALL_HINT = "PyTorch is not installed; install it with: pip install 'symconv[torch]'"
 
 
@@ -59,7 +61,7 @@ class TorchNetwork(Network):
         self._tables = (function_table(import_torch()), METHODS)
         #: why the network is read at given sizes only (a SizeDependent error), or None
         self.size_dependent = None
-        self.unmapped, self.unused = (), {}
+        self.unmapped, self.unused, self.has_products = (), {}, False
         try:
             self._interpret(self._input_shape({}))
         except SizeDependent as error:
@@ -86,7 +88,28 @@ class TorchNetwork(Network):
         interp.run(graph, nchw)
         self.unmapped = tuple(interp.unmapped)
         self.unused = dict(interp.unused)   # part -> parameters this forward does not use
+        self.has_products = any(row.type == "matmul" for row in interp.rows)   # attention
         return interp
+
+    def sweep(self, names: tuple, points: tuple, values: dict | None = None,
+              assume_divisible: bool | None = None) -> list[dict]:
+        """As :meth:`Network.sweep`; a network read at given sizes only (``size_dependent``)
+        is read at each point anew, at most :data:`MAX_SIZED_POINTS` of them."""
+        if self.size_dependent is None:
+            return super().sweep(names, points, values, assume_divisible)
+        if len(points) > MAX_SIZED_POINTS:
+            raise InputError(f"{self.name} has no closed form and is read at each size anew; "
+                             f"sweep at most {MAX_SIZED_POINTS} points, not {len(points)}")
+        values = dict(values or {})
+        clash = sorted(set(values) & set(names))
+        if clash:
+            raise InputError(f"{clash[0]} is both swept and given a value; drop one")
+        rows = []
+        for point in points:
+            at = {name: point for name in names}
+            total = self.analyse({**values, **at}, assume_divisible).total
+            rows.append({**at, **{key: total[key] for key in SWEEP_KEYS}})
+        return rows
 
     def walk(self, shape: Shape, subs: dict, whole_widths: bool = False, heads: bool = False):
         interp = self._interpret(shape)

@@ -163,8 +163,10 @@ def _sweep_output(net, text: str, values: dict, divisible, fmt: str) -> str:
     lines = ["  ".join(h.rjust(w) for h, w in zip(headers, widths)),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(x.rjust(w) for x, w in zip(c, widths)) for c in cells]
+    macs = ("MACs: conv, dense and matrix products (a*b*c for an (a x b) by (b x c) product), "
+            "batch 1" if getattr(net, "has_products", False) else "MACs: conv and dense, batch 1")
     return "\n".join([title, ""] + lines + ["", "params: weights + biases + BN scale and shift; "
-                                            "MACs: conv and dense, batch 1; FLOPs = 2 MACs"])
+                                            f"{macs}; FLOPs = 2 MACs"])
 
 
 def _torch_network(args, values: dict):
