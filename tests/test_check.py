@@ -261,7 +261,11 @@ def test_cli_notation_and_alias(capsys):
     (["D_in +", "--quantity", "macs"], "parse error at column 7"),
     (["D_in", "--quantity", "energy"], "unknown quantity 'energy'"),
     (["D_in", "--quantity", "macs", "--layer", "lstm"], "unknown layer 'lstm'"),
-    (["MACs = D_in", "--quantity", "macs"], "without '='"),
+    (["MACs = D_in = D_out", "--quantity", "macs"], "give one expression, or one 'QUANTITY = "),
+    (["MACs = D_in", "--quantity", "params"], "the formula says it is macs but --quantity says"),
+    (["O = D_in"], "the left side 'O' names no quantity symconv counts"),
+    (["a + b = D_in", "--quantity", "params"], "the left side 'a + b' names no quantity"),
+    (["D_in D_out"], "say what the formula counts: --quantity params"),
     (["D_in", "--quantity", "macs", "--notation", "resnet"], "unknown notation"),
     (["D_in", "--quantity", "macs", "--alias", "X"], "NAME=SYMBOL"),
 ])
@@ -515,3 +519,27 @@ def test_cli_json_names_the_cause(capsys):
 ])
 def test_kernel_height_and_width_and_lowercase_channels_read_without_a_notation(formula, verdict):
     assert check(formula).verdict == verdict
+
+
+@pytest.mark.parametrize("formula, options, verdict, what", [
+    ("params = C_out (K^2 C_in + 1)", [], 0, "params of conv"),
+    (r"\text{Params} = C_{out} K^2 C_{in}", [], 1, "params of conv"),          # no biases
+    ("#MACs = K^2 C_in C_out H_out W_out", [], 0, "MACs of conv"),
+    ("FLOPs = K^2 C_in C_out H_out W_out", [], 1, "FLOPs of conv"),             # MACs for FLOPs
+    (r"W_out = \lfloor (W_in - K + 2P)/S \rfloor + 1", ["--stride", "S", "--padding", "P"], 0,
+     "output width of conv"),
+    (r"H_{out} = \lfloor (H_{in} - K + 2P)/S \rfloor + 1", ["--stride", "S", "--padding", "P"],
+     0, "output height of conv"),
+    ("O = (W_in - K)/S + 1", ["--stride", "S", "--quantity", "output-size"], 1,
+     "output width of conv"),                                                 # floor missing
+])
+def test_a_formula_that_names_its_quantity_needs_no_quantity_option(capsys, formula, options,
+                                                                    verdict, what):
+    code, out, err = run(capsys, formula, *options)
+    assert (code, err) == (verdict, "") and what in out.splitlines()[0]
+    right = formula.partition("=")[2]
+    named = "output-size" if "out =" in formula.replace("_{out}", "_out") or "O =" in formula \
+        else formula.split("=")[0].strip(" #\\").replace("text{", "").rstrip("}").lower()
+    alone = run(capsys, right, *[o for o in options if o not in ("--quantity", "output-size")],
+                "--quantity", named)
+    assert alone[:2] == (code, out)   # the same verdict as the expression with --quantity

@@ -6,7 +6,8 @@ products may be implicit. Exit 0 when it equals the catalog's formula, 1 when
 it differs (with the difference, a counterexample and when they would agree),
 2 when it cannot be read. When neither a proof nor a counterexample is found
 the verdict is 'unproven' (exit 1). Sizes given as NAME=VALUE make the
-expected value a number, to check a worked example.
+expected value a number, to check a worked example. A formula that says what it
+counts ('params = ...', 'MACs = ...', 'W_out = ...') needs no --quantity.
 
 sizes (NAME=VALUE, listed in this order): D_in, D_out, W_F, H_F (K for both), W_in, H_in;
 C_in/Cin and C_out/Cout are D_in and D_out, any case works (k=3, din=8). In a formula and in
@@ -31,6 +32,8 @@ swapped, groups forgotten, a factor dropped, Keras' BatchNorm (4 C) and Separabl
 
 examples:
   symconv check "D_out*(W_F*H_F*D_in + 1)" --layer conv --quantity params
+  symconv check "params = C_out (K^2 C_in + 1)"
+  symconv check "W_out = (W_in - K + 2P)/S + 1" --stride S --padding P
   symconv check "D_{in}W_{F}H_{F}+D_{in}D_{out}" --layer dw-sep --quantity params
   symconv check "M N D_K^2 D_F^2" --notation mobilenet --quantity macs
   symconv check "\\lfloor (W_in - W_F)/S_W \\rfloor + 1" --stride S --quantity output-size
@@ -57,8 +60,10 @@ def configure(parser) -> None:
                              "symbols)")
     parser.add_argument("--layer", default="conv", metavar="LAYER",
                         help="a layer name from 'symconv layers' (default: conv)")
-    parser.add_argument("--quantity", required=True, metavar="Q",
-                        help=f"what the formula counts: {QUANTITY_WORDS}")
+    parser.add_argument("--quantity", metavar="Q",
+                        help=f"what the formula counts: {QUANTITY_WORDS}; may be left out "
+                             "when the formula names it, as in 'params = ...' or "
+                             "'W_out = ...'")
     add_notation_options(parser)
     add_layer_options(parser)
     premises = parser.add_argument_group("premises of the formula")
@@ -81,12 +86,18 @@ def run(args) -> int:
 
     from ...layers.base import quantity_words
 
-    args.quantity = quantity_words(QUANTITIES).resolve(args.quantity)  # MACs, parameters, ...
-    if "=" in args.formula.replace("\\neq", ""):
-        raise InputError("give one expression, without '=' (check compares it with the catalog; "
-                         "'symconv lint' checks chains of equalities in notes)")
     resolver = Resolver(args.notation, parse_aliases(args.alias))
-    given = parse(args.formula, resolver=resolver)
+    named, formula = _named_quantity(args.formula, resolver, args.quantity is not None)
+    if args.quantity is not None:
+        args.quantity = quantity_words(QUANTITIES).resolve(args.quantity)  # MACs, parameters, ...
+    if named and args.quantity and named != args.quantity:
+        raise InputError(f"the formula says it is {named} but --quantity says {args.quantity}; "
+                         "give one")
+    args.quantity = args.quantity or named
+    if args.quantity is None:
+        raise InputError("say what the formula counts: --quantity params (or macs, flops, "
+                         "output-size, ...), or write it as 'params = ...'")
+    given = parse(formula, resolver=resolver)
     _no_bare_sizes(given)
     values = parse_assignments(args.values)
     half = args.padding == "half"
@@ -116,6 +127,40 @@ def run(args) -> int:
         report.lines = result.lines()[3:]
         print(render(report, args.format))
     return 0 if result.ok else 1
+
+
+def _named_quantity(formula: str, resolver, named_elsewhere: bool) -> tuple[str | None, str]:
+    """``("params", "D_out*(...)")`` for ``params = D_out*(...)``: a formula may say what it
+    counts on the left of one '=' (a quantity's word, or W_out / H_out for an output size).
+    No '=': ``(None, formula)``. With ``--quantity`` (``named_elsewhere``) the left side may be
+    any one name (``O = ...``). A chain of equalities, or a left side that names nothing
+    symconv counts, is refused (lint checks chains in notes)."""
+    import re
+
+    from ...errors import InputError
+    from ...formula.notation import spelling
+    from ...lint.words import LABEL_WORDS
+
+    text = formula.replace("\\neq", "\u2260")
+    if "=" not in text:
+        return None, formula
+    left, _, right = text.partition("=")
+    if "=" in right or not right.strip():
+        raise InputError("give one expression, or one 'QUANTITY = expression' (check compares "
+                         "it with the catalog; 'symconv lint' checks chains of equalities in "
+                         "notes)")
+    word = re.sub(r"^#|[\s\\{}$]|^(?:number\s*of)", "", spelling(left)).lower()
+    word = {"#params": "params", "numberofparameters": "params", "nparams": "params"}.get(word, word)
+    quantity = LABEL_WORDS.get(word) or LABEL_WORDS.get(left.strip().lower())
+    if quantity is None and resolver.get(spelling(left).strip()) in ("W_out", "H_out"):
+        quantity = "output-size"
+    if quantity is None and named_elsewhere and re.fullmatch(r"[\w\\{}' ]{1,40}", left.strip()):
+        return None, right   # O = ... --quantity output-size: the left side is the user's name
+    if quantity is None:
+        raise InputError(f"the left side {left.strip()!r} names no quantity symconv counts; "
+                         "write 'params = ...', 'MACs = ...', 'FLOPs = ...' or 'W_out = ...', "
+                         "or give the expression alone with --quantity")
+    return quantity, right
 
 
 def _half_padding(layer):
