@@ -232,3 +232,18 @@ def test_a_quantity_word_inside_a_product_is_no_label(line):
     assert "wrong" not in verdicts(_EXAMPLE + line + "\n").get(5, set())
     assert verdicts(_EXAMPLE + "MACs = 66355200\n")[5] == {"ok"}
     assert verdicts(_EXAMPLE + "MACs = 132710400\n")[5] == {"wrong"}
+
+
+# ------------------------------------- arithmetic chains in d2l's notebooks (outside the corpus)
+@pytest.mark.parametrize("right, slip", [
+    ("where the $6 = 3 \\times 2 = 3!$ comes from", "where the $3 \\times 2 = 5 = 3!$ comes from"),
+    ("$- \\log \\left( \\frac{1}{2^4} \\right) = 4$ bits, and $\\frac{1}{2^4} = 0.0625$",
+     "$- \\log \\left( \\frac{1}{2^4} \\right) = 4$ bits, and $\\frac{1}{2^4} = 0.0626$"),
+    ("up to $2 \\cdot 10^9 \\cdot 16 \\cdot 32 = 10^{12}$ bytes per second",      # 1.024e12
+     "up to $2 \\cdot 10^9 \\cdot 16 \\cdot 32 = 10^{13}$ bytes per second"),
+])
+def test_a_factorial_a_function_argument_and_a_magnitude_are_no_false_alarm(right, slip):
+    """3! is not 3; the operand of \\log is not the left side; 10^{12} is a magnitude (one
+    significant figure: 1.024e12 rounds to it). A real slip on the same line is still found."""
+    assert "wrong" not in verdicts(right + "\n").get(1, set())
+    assert "wrong" in verdicts(slip + "\n").get(1, set())

@@ -103,6 +103,11 @@ def test_a_file_named_ipynb_that_is_no_notebook_is_one_line_and_exit_2(capsys, t
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
 
 
+def test_an_empty_notebook_file_is_an_empty_note(tmp_path):
+    (tmp_path / "empty.ipynb").write_text("", encoding="utf-8")   # d2l's colab repo has some
+    assert lint_file(str(tmp_path / "empty.ipynb")).claims == []
+
+
 def test_a_folder_gives_its_notebooks_too_but_not_jupyters_checkpoints(capsys, tmp_path):
     wrong = _markdown("# Convolution\n", "\n",
                       "Params: $3 \\times 3 \\times 64 \\times 128 + 128 = 73728$\n")

@@ -52,6 +52,20 @@ _RUN_CHARS = set("0123456789 \t.,+-*/^×∗·÷−–()[]{}xX")
 _RUN_WORDS = ("\\times", "\\cdot", "\\div", "\\frac", "\\dfrac", "\\left", "\\right", "\\,", "\\;")
 
 
+#: a LaTeX function name just before an operand (\log, \sqrt, \exp): the run is its argument
+_COMMAND_BEFORE = re.compile(r"\\(?!times\b|cdot\b|div\b|left\b|right\b)[A-Za-z]+\s*$")
+#: a bare power of ten on the right: 10^{12}, 10^6 (a magnitude, written to one figure)
+_POWER_OF_TEN = re.compile(r"10\s*\^\s*\{?\s*(-?\d{1,3})\s*\}?")
+
+
+def _one_figure(value, exponent: int) -> bool:
+    """Does ``value`` round to ``10**exponent`` at one significant figure (0.95e n to 1.5e n)?"""
+    from fractions import Fraction
+
+    power = Fraction(10) ** exponent
+    return Fraction(95, 100) * power <= Fraction(value) < Fraction(15, 10) * power
+
+
 def _tail_start(part: str) -> int:
     """Where the run of arithmetic at the end of ``part`` starts (one pass from the right)."""
     i = len(part)
@@ -79,6 +93,8 @@ def _tail_candidates(part: str) -> list[str]:
     if not stripped:
         return []
     lead = len(run) - len(stripped)
+    if _COMMAND_BEFORE.search(before):
+        return []   # - \log \left( \frac{1}{2^4} \right) = 4: the operand of a function
     if before and _LETTER.match(before[-1]):
         # glued to a name (f1 = 3, \max(...), 2p) or an operator after a name (S + 1 = ...)
         if lead == 0 or stripped[0] in "+*/^×∗·÷x-−–":
@@ -130,6 +146,8 @@ def _head(part: str) -> tuple[str, Written | None] | None:
                 break
     run = run[:end].rstrip().rstrip(",.;").rstrip()
     after = stripped[len(run):]
+    if after[:1] == "!" and after[1:2] != "=":
+        return None   # 3! is a factorial, not 3
     if written is not None and len(written.text) >= len(run.strip()):
         return written.text, written
     if written is not None:
@@ -169,6 +187,9 @@ def _link(left: list[str], right: tuple[str, Written | None], approx: bool,
             continue   # 3 = 3: a name's value, not a computation
         if rexpr and not rval.implicit:
             holds = any(a == b for a in lval.values for b in rval.values)
+            power = _POWER_OF_TEN.fullmatch(rtext.strip())
+            if not holds and power and lval.operators > 0:   # = 10^{12}: an order of magnitude
+                holds = any(_one_figure(a, int(power.group(1))) for a in lval.values)
             if not holds and lval.operators == 0:
                 lw = find_number(ltext)
                 holds = bool(lw and lw[1].start() == 0 and any(lw[0].covers(v) for v in rval.values))

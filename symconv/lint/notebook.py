@@ -55,7 +55,10 @@ def notebook_text(raw: str, path: str) -> tuple[str, list[int]]:
 
 
 def _cells(raw: str, path: str) -> list[tuple[str, object]]:
-    """``(cell_type, source)`` of every cell, or one clear error for what is no notebook."""
+    """``(cell_type, source)`` of every cell, or one clear error for what is no notebook
+    (an empty file has no cells, as an empty note has no lines)."""
+    if not raw.strip():
+        return []
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, RecursionError) as error:
