@@ -69,19 +69,24 @@ _LABEL_LHS = re.compile(r"(?i)^\s*(?:\\text\{|\\mathrm\{|\\#|#)*\s*(params|param
 _SAME_KINDS = {"conv", "depthwise", "pointwise", "grouped", "dw-sep", "max-pool", "avg-pool"}
 
 
-def _equations(text: str) -> list[str]:
-    """``W_out = W_in/S, H_out = H_in/S`` -> its equations (split at top-level commas when
-    every piece is an equation); one formula otherwise."""
+def _split_top_level(text: str, separators: str) -> list[str]:
+    """``text`` cut at each of ``separators`` outside brackets."""
     pieces, depth, start = [], 0, 0
     for i, c in enumerate(text):
         if c in "({[":
             depth += 1
         elif c in ")}]":
             depth -= 1
-        elif c in ",，;；" and depth == 0:
+        elif c in separators and depth == 0:
             pieces.append(text[start:i])
             start = i + 1
-    pieces.append(text[start:])
+    return pieces + [text[start:]]
+
+
+def _equations(text: str) -> list[str]:
+    """``W_out = W_in/S, H_out = H_in/S`` -> its equations (split at top-level commas when
+    every piece is an equation); one formula otherwise."""
+    pieces = _split_top_level(text, ",，;；")
     if len(pieces) > 1 and all("=" in p for p in pieces):
         return [p.strip() for p in pieces]
     return [text]
@@ -92,17 +97,7 @@ def _split_chain(text: str) -> list[list[str]]:
     text = re.sub(r"\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}|&|\\\\", " ", text).strip().rstrip(".,;")
     runs = []
     for run in _APPROX.split(text):
-        parts, depth, start = [], 0, 0
-        for i, c in enumerate(run):
-            if c in "({[":
-                depth += 1
-            elif c in ")}]":
-                depth -= 1
-            elif c == "=" and depth == 0:
-                parts.append(run[start:i])
-                start = i + 1
-        parts.append(run[start:])
-        runs.append([p.strip() for p in parts])
+        runs.append([p.strip() for p in _split_top_level(run, "=")])
     return runs
 
 

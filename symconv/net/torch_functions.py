@@ -16,7 +16,7 @@ import sympy
 from ..errors import InputError
 from ..symbols import as_expr
 from .tool_ops import Op, attrs, numel
-from .torch_indexing import METHODS as INDEXING_METHODS, indexing_functions
+from .torch_indexing import METHODS as INDEXING_METHODS, indexing_functions, same_shape
 from .torch_map import ONE, SizeDependent, Tensor, adaptive, flatten, pool_out, upsample
 from .torch_products import METHODS as PRODUCT_METHODS, product_functions
 
@@ -187,15 +187,6 @@ def _interpolate(it, label, via, target, x, size=None, scale_factor=None, mode="
                      kw.get("scale_factor", scale_factor), kw.get("mode", mode))
 
 
-def _pass(kind):
-    """A call that keeps its input's shape (an activation, dropout): a row of ``kind``."""
-    def handler(it, label, via, target, x, *rest, **kw):
-        out = Tensor(x.shape, x.scale)
-        it.row(label, kind, x, out, Op(kind, via, target, (x.shape,), x.shape))
-        return out
-    return handler
-
-
 _ACT_F = ("relu", "relu6", "silu", "gelu", "hardswish", "hardsigmoid", "sigmoid", "tanh",
           "leaky_relu", "elu", "selu", "celu", "mish", "softmax", "log_softmax", "hardtanh",
           "softplus", "prelu")
@@ -238,9 +229,9 @@ def function_table(torch) -> dict:
     put(torch.mean, _mean, "torch", "torch.mean")
     put(torch.sum, _reduce("sum"), "torch", "torch.sum")
     for name in ("relu", "sigmoid", "tanh", "softmax"):
-        put(getattr(torch, name), _pass(_kind(name)), "torch", f"torch.{name}")
+        put(getattr(torch, name), same_shape(_kind(name)), "torch", f"torch.{name}")
     for name in _ACT_F:
-        put(getattr(F, name, None), _pass(_kind(name)), "function", f"F.{name}")
+        put(getattr(F, name, None), same_shape(_kind(name)), "function", f"F.{name}")
     for name, kind in (("max_pool1d", "max-pool"), ("max_pool2d", "max-pool"),
                        ("avg_pool1d", "avg-pool"), ("avg_pool2d", "avg-pool")):
         put(getattr(F, name), _fn_pool(kind), "function", f"F.{name}")
@@ -251,10 +242,10 @@ def function_table(torch) -> dict:
         put(getattr(F, name), _fnadaptive(kind), "function", f"F.{name}")
     put(F.interpolate, _interpolate, "function", "F.interpolate")
     put(F.upsample, _interpolate, "function", "F.upsample")
-    put(F.dropout, _pass("dropout"), "function", "F.dropout")
+    put(F.dropout, same_shape("dropout"), "function", "F.dropout")
     try:
         from torchvision.ops import stochastic_depth as sd   # eval: the identity
-        put(sd, _pass("stochastic-depth"), "function", "torchvision.ops.stochastic_depth")
+        put(sd, same_shape("stochastic-depth"), "function", "torchvision.ops.stochastic_depth")
     except ImportError:
         pass
     table.update(indexing_functions(torch))
@@ -270,7 +261,7 @@ METHODS = {
     "dim": lambda it, label, via, target, x, **kw: len(x.shape),
     "contiguous": _same, "clone": _same, "transpose": _transpose, "permute": _permute,
     "chunk": _chunk, "split": _split, "mean": _mean, "sum": _reduce("sum"),
-    **{name: _pass(name.rstrip("_")) for name in ("relu", "relu_", "sigmoid", "sigmoid_",
+    **{name: same_shape(name.rstrip("_")) for name in ("relu", "relu_", "sigmoid", "sigmoid_",
                                                         "tanh", "softmax")},
     **INDEXING_METHODS, **PRODUCT_METHODS,
 }

@@ -171,8 +171,9 @@ def _new(it, label, via, target, x, *size, **kw):
     return Tensor(size or kw.get("size"))
 
 
-def _elementwise(kind):
-    """Element-wise math on activations (``exp``, ``clamp``, ``F.normalize``): a row, no MACs."""
+def same_shape(kind):
+    """A call that keeps its input's shape: element-wise math on activations (``exp``,
+    ``clamp``, ``F.normalize``), an activation, dropout. A row of ``kind``, no MACs."""
     def handler(it, label, via, target, x, *rest, **kw):
         out = Tensor(x.shape, x.scale)
         it.row(label, kind, x, out, Op(kind, via, target, (x.shape,), x.shape))
@@ -250,8 +251,8 @@ def indexing_functions(torch) -> dict:
     for name in _MATH:
         fn = getattr(torch, name, None)
         if fn is not None:
-            table[fn] = (_elementwise(name.replace("_", "-")), "torch", f"torch.{name}")
-    table[F.normalize] = (_elementwise("normalize"), "function", "F.normalize")
+            table[fn] = (same_shape(name.replace("_", "-")), "torch", f"torch.{name}")
+    table[F.normalize] = (same_shape("normalize"), "function", "F.normalize")
     return table
 
 
@@ -263,7 +264,7 @@ METHODS = {
     **{name: _same for name in _SAME},
     **{name: _compare(name) for name in _RELATIONS},
     **{f"__{name}__": _compare(name) for name in _RELATIONS},
-    **{name: _elementwise(name.rstrip("_").replace("_", "-")) for name in _MATH},
+    **{name: same_shape(name.rstrip("_").replace("_", "-")) for name in _MATH},
 }
 PAD_MODULES = ("ZeroPad1d", "ZeroPad2d", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d",
                "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d", "CircularPad1d",
