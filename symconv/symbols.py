@@ -115,6 +115,17 @@ def _build_aliases() -> dict[str, str]:
         for spelling in _spellings(f"{base}_{sub}"):
             if "_" in spelling:
                 aliases.setdefault(spelling, target)
+    # Names code writes for the sizes (TensorFlow's documentation: in_height, filter_height,
+    # out_height); each says what it is.
+    for words, target in ((("input_height", "in_height"), "H_in"), (("input_width", "in_width"), "W_in"),
+                          (("output_height", "out_height"), "H_out"),
+                          (("output_width", "out_width"), "W_out"),
+                          (("filter_height", "kernel_height"), "H_F"),
+                          (("filter_width", "kernel_width"), "W_F"),
+                          (("input_channels", "in_channels"), "D_in"),
+                          (("output_channels", "out_channels"), "D_out")):
+        for spelling in words:
+            aliases.setdefault(spelling, target)
     aliases.setdefault("\\alpha", "alpha")
     aliases.setdefault("\\rho", "rho")
     return aliases

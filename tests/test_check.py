@@ -496,7 +496,7 @@ def test_cli_premises(capsys, argv, code):
     (["1", "--layer", "dense", "--quantity", "effective-kernel"], "has no kernel"),
     (["D_in", "--quantity", "macs", "--width-multiplier", "lots"], "--width-multiplier takes"),
     (["D_in", "--quantity", "macs", "--width-multiplier", "0"], "--width-multiplier takes"),
-    (["in_height", "--quantity", "output-size"], "unknown symbol 'in_height'"),
+    (["img_height", "--quantity", "output-size"], "unknown symbol 'img_height'"),
     (["1", "--layer", "dense", "--quantity", "params", "--padding", "half"], "no padding"),
 ])
 def test_cli_premise_errors_are_exit_2_one_line(capsys, argv, message):
@@ -516,6 +516,8 @@ def test_cli_json_names_the_cause(capsys):
     ("k_h k_w c_in c_out + c_out", "correct"),
     ("K_{h} K_{w} c_{in} c_{out}", "wrong"),          # the biases left out
     ("K_h K_h c_in c_out + c_out", "wrong"),          # a square kernel is not assumed
+    ("filter_height filter_width in_channels out_channels + out_channels", "correct"),
+    ("kernel_height kernel_width input_channels output_channels", "wrong"),
 ])
 def test_kernel_height_and_width_and_lowercase_channels_read_without_a_notation(formula, verdict):
     assert check(formula).verdict == verdict

@@ -11,6 +11,7 @@ from symconv.lint.glossary import glossary, word_names
 from symconv.lint.note import lint_text
 from symconv.lint.notation import detect, prepare
 from symconv.lint.scan import code_formula, scan
+from symconv.lint.words import read_example
 
 
 def verdicts(note: str) -> dict[int, set[str]]:
@@ -247,3 +248,21 @@ def test_a_factorial_a_function_argument_and_a_magnitude_are_no_false_alarm(righ
     significant figure: 1.024e12 rounds to it). A real slip on the same line is still found."""
     assert "wrong" not in verdicts(right + "\n").get(1, set())
     assert "wrong" in verdicts(slip + "\n").get(1, set())
+
+
+# ------------------------------------------------ names code writes for sizes (TensorFlow's)
+def test_code_names_for_sizes_and_an_output_side_are_read():
+    """in_height, filter_height, out_height name what they are (TensorFlow's documentation);
+    new_height / out_width label an output size; 'an input of shape', 'filters of shape',
+    'a stride of 2', 'padding of size 1' state a worked example."""
+    note = ("# Convolution\n\nWe have an input of shape 32x32x3, 20 filters of shape 8x8x3,\n"
+            "a stride of 2 and padding of size 1.\n\n```python\n"
+            "new_height = (input_height - filter_height + 2 * P)/S + 1\n"
+            "out_width = (in_width - filter_width + 2 * P)/S + 1\n```\n")
+    right_and_wrong(note, note.replace("+ 2 * P)/S + 1\nout", "+ P)/S + 1\nout"), 7)
+    right_and_wrong(note, note.replace("filter_width + 2", "filter_width + 3"), 8)
+    example = {}
+    for line in note.splitlines()[2:4]:
+        example = read_example(line, example)
+    assert example == {"W_in": 32, "H_in": 32, "D_in": 3, "W_F": 8, "H_F": 8, "D_out": 20,
+                       "stride": 2, "padding": 1}

@@ -355,9 +355,9 @@ def test_notations_for_documentation_and_books():
 
 
 @pytest.mark.parametrize("text, name", [
-    ("in_height", "in_height"), ("K1 + 1", "K1"), ("kernel_size", "kernel_size"),
+    ("img_height", "img_height"), ("K1 + 1", "K1"), ("kernel_size", "kernel_size"),
     ("add", "add"), (r"\text{padding}[0]", "padding[0]"), ("M'", "M'"),
-    ("filter_height * 2", "filter_height"), (r"\tilde{k}", "\\tilde{k}"), (r"\beta", "\\beta"),
+    ("filter_h * 2", "filter_h"), (r"\tilde{k}", "\\tilde{k}"), (r"\beta", "\\beta"),
 ])
 def test_an_unknown_name_is_never_split_and_says_how_to_map_it(text, name):
     with pytest.raises(InputError) as info:

@@ -36,6 +36,9 @@ LABEL_WORDS = {
     "multiply-adds": "macs", "multiply-accumulates": "macs", "multiplications": "macs",
     "flops": "flops", "output size": "output-size", "output shape": "output-size",
     "output": "output-size", "maccs": "macs", "macc": "macs",
+    # code's names for an output's side: new_height = (input_height - filter_height + 2P)/S + 1
+    "new height": "output-size", "new width": "output-size", "output height": "output-size",
+    "output width": "output-size", "out height": "output-size", "out width": "output-size",
     "参数量": "params", "参数数量": "params", "参数个数": "params", "计算量": "macs", "乘加次数": "macs",
     "乘加数": "macs",
 }
@@ -68,15 +71,15 @@ DIMS = r"(\d+)\s*x\s*(\d+)(?:\s*x\s*(\d+))?(?:\s*x\s*(\d+))?"
 _ZH_IS = r"(?:的?(?:大小|尺寸|形状))?\s*(?:为|是)?\s*[:=：]?\s*"
 EXAMPLE = {
     # Input: 32x32x3; 输入（特征图）为 32×32×64
-    "input": re.compile(rf"(?i)\binput(?:\s+size|\s+shape)?\s*[:=]?\s*{DIMS}"
+    "input": re.compile(rf"(?i)\binput(?:\s+of)?(?:\s+size|\s+shape)?\s*[:=]?\s*{DIMS}"
                         rf"|输入(?:特征图|图片|图像|矩阵|数据)?{_ZH_IS}{DIMS}"),
     # Filter = 5x5x8x32, kernel: 3x3, 32 filters of 5x5x8, window 2x2; 卷积核（大小）为 3×3
-    "filter": re.compile(rf"(?i)\b(?:filters?|kernel|window)(?:\s+size|\s+shape|\s+of)?\s*"
+    "filter": re.compile(rf"(?i)\b(?:filters?|kernel|window)(?:\s+of)?(?:\s+size|\s+shape)?\s*"
                          rf"[:=]?\s*{DIMS}|(?:卷积核|滤波器|过滤器){_ZH_IS}{DIMS}"),
     "vector": re.compile(r"(?i)\binput vector of\s*(\d+)"),
-    "padding": re.compile(r"(?i)\bpadding\s*[:=]?\s*(valid|same|full|\d+)\b"
+    "padding": re.compile(r"(?i)\bpadding(?:\s+of(?:\s+size)?)?\s*[:=]?\s*(valid|same|full|\d+)\b"
                           rf"|填充{_ZH_IS}(\d+)"),
-    "stride": re.compile(rf"(?i)\bstride\s*[:=]?\s*(\d+)\b|步长{_ZH_IS}(\d+)"),
+    "stride": re.compile(rf"(?i)\bstride(?:\s+of)?\s*[:=]?\s*(\d+)\b|步长{_ZH_IS}(\d+)"),
     "dilation": re.compile(r"(?i)\bdilation(?:\s+rate)?\s*[:=]?\s*(\d+)\b"),
     "groups": re.compile(r"(?i)\bgroups\s*[:=]?\s*(\d+)\b"),
     # 128 filters, output channels: 128; 128 个卷积核, 输出通道（数）为 128
