@@ -352,3 +352,20 @@ def test_torchvision_families_without_a_zoo_spec_against_pytorch(name):
         assert (a["params"], a["macs"]) == (sum(p.numel() for p in model.parameters()),
                                             counter.get_total_flops() // 2)
         assert symbolic["macs"].xreplace({H: h, W: w}) == a["macs"]
+
+
+def test_an_unmapped_operation_is_named_first_when_a_later_step_fails_on_its_output():
+    """A video model's Conv3d cannot be mapped; it passes its input on, and the classifier
+    then sees the wrong size: the error names the Conv3d first (torchvision's r3d_18)."""
+    torch = need("torch")
+    nn = torch.nn
+    model = nn.Sequential(nn.Conv3d(3, 8, 3), nn.AdaptiveAvgPool3d(1), nn.Flatten(),
+                          nn.Linear(8, 10))
+    for strict in (True, False):
+        with pytest.raises(InputError) as info:
+            from_torch(model, input_shape=(3, 16, 16), strict=strict)
+        message = str(info.value)
+        assert message.startswith("2 operation(s) symconv cannot map: 0 (torch.nn.modules.conv."
+                                  "Conv3d); 1 (torch.nn.modules.pooling.AdaptiveAvgPool3d), "
+                                  "passed on unchanged; then 3 (nn.Linear): expects 8 input "
+                                  "features, gets 768"), message

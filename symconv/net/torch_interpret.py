@@ -71,16 +71,26 @@ class Interpreter:
                 self.direct_parameter(node.target, obj)
             else:
                 args, kwargs = value(tuple(node.args)), value(dict(node.kwargs))
-                env[node] = self.call(node, args, kwargs)
+                try:
+                    env[node] = self.call(node, args, kwargs)
+                except InputError as error:
+                    if not self.unmapped:
+                        raise
+                    # an operation symconv cannot map passed its input on unchanged: that,
+                    # not the later step, is the first thing to say (a Conv3d in a video model)
+                    raise InputError(f"{self._unmapped_text()}, passed on unchanged; then "
+                                     f"{error}") from None
         self.unused = {}
         for name, p in self.model.named_parameters():
             if id(p) not in self.seen_params:
                 part = name.split(".")[0]
                 self.unused[part] = self.unused.get(part, 0) + p.numel()
         if self.unmapped and self.strict:
-            shown = "; ".join(self.unmapped[:8]) + ("; ..." if len(self.unmapped) > 8 else "")
-            raise InputError(f"{len(self.unmapped)} operation(s) symconv cannot map: {shown} "
-                             "(strict=False lists them and goes on)")
+            raise InputError(f"{self._unmapped_text()} (strict=False lists them and goes on)")
+
+    def _unmapped_text(self) -> str:
+        shown = "; ".join(self.unmapped[:8]) + ("; ..." if len(self.unmapped) > 8 else "")
+        return f"{len(self.unmapped)} operation(s) symconv cannot map: {shown}"
 
     def direct_parameter(self, target: str, obj) -> None:
         """A parameter forward uses itself, outside a layer (ConvNeXt's ``layer_scale``, a
