@@ -369,3 +369,30 @@ def test_an_unmapped_operation_is_named_first_when_a_later_step_fails_on_its_out
                                   "Conv3d); 1 (torch.nn.modules.pooling.AdaptiveAvgPool3d), "
                                   "passed on unchanged; then 3 (nn.Linear): expects 8 input "
                                   "features, gets 768"), message
+
+
+def test_an_upsample_to_the_inputs_own_size_is_read_in_closed_form():
+    """Segmentation heads resize to the input's size (FCN: F.interpolate(x, size=input.shape[-2:])):
+    the size is the symbol H, W (torchvision's fcn_resnet50 was an internal error). Checked
+    against PyTorch's numel and a hook count at two sizes, and the closed form at both."""
+    torch = need("torch")
+    nn, F = torch.nn, torch.nn.functional
+
+    class Segmenter(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.down = nn.Conv2d(3, 4, 3, stride=2, padding=1)
+            self.head = nn.Conv2d(4, 2, 1)
+
+        def forward(self, x):
+            size = x.shape[-2:]
+            return self.head(F.interpolate(self.down(x), size=size, mode="bilinear"))
+
+    model = Segmenter().eval()
+    net = from_torch(model)
+    symbolic = net.analyse().total["macs"]
+    for h, w in ((32, 32), (33, 47)):
+        params, macs, shape = hook_count(model, h, w)
+        total = net.analyse({"H": h, "W": w}).total
+        assert (total["params"], total["macs"]) == (params, macs)
+        assert symbolic.xreplace({H: h, W: w}) == macs and shape == (1, 2, h, w)

@@ -238,7 +238,12 @@ def load_callable(path: str):
     try:
         model = target()
     except Exception as error:  # the user's constructor
-        raise InputError(f"{path}() failed: {type(error).__name__}: {error}") from None
+        hint = ""
+        if type(error).__name__ in ("URLError", "HTTPError", "ConnectionError", "gaierror"):
+            hint = ("; it downloads weights (torchvision's detection and segmentation models "
+                    "fetch a backbone's by default): give a callable of your own that builds it "
+                    "without, e.g. my_net.py:build with weights=None, weights_backbone=None")
+        raise InputError(f"{path}() failed: {type(error).__name__}: {error}{hint}") from None
     return model, attr.split(".")[-1]
 
 

@@ -258,7 +258,7 @@ def upsample(it, label, via, target, x: Tensor, size=None, scale_factor=None, mo
               *rest, **kw):
     dims = len(x.shape) - 2
     if size is not None:
-        spatial = tuple(sympy.Integer(v) for v in _pair(size, dims))
+        spatial = tuple(as_expr(v) for v in _pair(size, dims))   # a number, or the input's size
         factor = None
     elif scale_factor is not None:
         factors = _pair(scale_factor, dims)
