@@ -229,8 +229,12 @@ def test_a_worked_number_under_another_convention_is_a_note_naming_it(claim, con
 @pytest.mark.parametrize("line", ["FLOPs = 2 MACs = 132710400", "FLOPs = 2 x MACs = 132,710,400",
                                   "FLOPs = 2 × MACs = 132710400"])
 def test_a_quantity_word_inside_a_product_is_no_label(line):
-    """'FLOPs = 2 x MACs = ...' claims neither FLOPs = 2 nor MACs = 132,710,400."""
-    assert "wrong" not in verdicts(_EXAMPLE + line + "\n").get(5, set())
+    """'FLOPs = 2 x MACs = 132,710,400' claims neither FLOPs = 2 nor MACs = 132,710,400: it
+    claims FLOPs = 132,710,400 (2 x 66,355,200), checked; one unit off is wrong."""
+    assert verdicts(_EXAMPLE + line + "\n")[5] == {"ok"}
+    slip = line.replace("132710400", "132710401").replace("132,710,400", "132,710,401")
+    assert verdicts(_EXAMPLE + slip + "\n")[5] == {"wrong"}
+    assert 5 not in verdicts(_EXAMPLE + "FLOPs = 2 x MACs = 132.7 million\n")   # rounded
     assert verdicts(_EXAMPLE + "MACs = 66355200\n")[5] == {"ok"}
     assert verdicts(_EXAMPLE + "MACs = 132710400\n")[5] == {"wrong"}
 

@@ -76,6 +76,8 @@ class _Frame:
 #: a label word that is a term of a product (2 x MACs, 2 MACs), and a number followed by a
 #: word (FLOPs = 2 MACs): neither is a claim about that quantity
 _IN_A_PRODUCT = re.compile(r"(?:\d|[x×*·]|\\times|\\cdot)\s*$")
+#: after 'FLOPs = 2 x' the rest of the product and the figure it comes to: 'MACs = 132,710,400'
+_PRODUCT_TOTAL = re.compile(r"\s*(?:[x×*·]\s*)?[A-Za-z]{2,}\s*=\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?!\d|[.,]\d)")
 _WORD_NEXT = re.compile(r"[\d\s,.]*\d\s*(?:[x×*·]\s*)?(?P<word>[A-Za-z]{2,})")
 
 
@@ -241,7 +243,15 @@ def scan(text: str, letters: frozenset = frozenset()):
                         if ROUNDED.match(before, plain.end("f")) or DECIMAL.search(formula):
                             continue  # 98.4 million: a rounded figure, not a claim
                         if _a_term(before, plain):
-                            continue  # FLOPs = 2 x MACs = 132,710,400: a term, not a label
+                            # FLOPs = 2 x MACs = 132,710,400: a term, not a label; the
+                            # figure the product comes to is the labelled quantity's
+                            total = _PRODUCT_TOTAL.match(before, plain.end("f"))
+                            if total and not _IN_A_PRODUCT.search(before, 0, plain.start()) \
+                                    and not ROUNDED.match(before, total.end()):
+                                yield _place(frames, number, total.group("n").replace(",", ""),
+                                             quantity, plain=True)
+                                last_label = quantity
+                            continue
                         yield _place(frames, number, formula, quantity, plain=True)
                         last_label = quantity
                 if letters and not found and "$" not in line:
