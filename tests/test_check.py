@@ -534,6 +534,7 @@ def test_kernel_height_and_width_and_lowercase_channels_read_without_a_notation(
      0, "output height of conv"),
     ("O = (W_in - K)/S + 1", ["--stride", "S", "--quantity", "output-size"], 1,
      "output width of conv"),                                                 # floor missing
+    ("output size = (W_in - K)/S + 1", ["--stride", "S"], 1, "output width of conv"),
 ])
 def test_a_formula_that_names_its_quantity_needs_no_quantity_option(capsys, formula, options,
                                                                     verdict, what):

@@ -150,8 +150,9 @@ def _named_quantity(formula: str, resolver, named_elsewhere: bool) -> tuple[str 
                          "it with the catalog; 'symconv lint' checks chains of equalities in "
                          "notes)")
     word = re.sub(r"^#|[\s\\{}$]|^(?:number\s*of)", "", spelling(left)).lower()
-    word = {"#params": "params", "numberofparameters": "params", "nparams": "params"}.get(word, word)
-    quantity = LABEL_WORDS.get(word) or LABEL_WORDS.get(left.strip().lower())
+    plain = left.strip().lower()
+    quantity = next((LABEL_WORDS[w] for w in (word, plain, plain.replace("_", " "))
+                     if w in LABEL_WORDS), None)
     if quantity is None and resolver.get(spelling(left).strip()) in ("W_out", "H_out"):
         quantity = "output-size"
     if quantity is None and named_elsewhere and re.fullmatch(r"[\w\\{}' ]{1,40}", left.strip()):
