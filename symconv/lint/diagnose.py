@@ -25,10 +25,10 @@ from typing import Callable
 import sympy
 
 from ..engine import canonical, is_monomial
-from ..symbols import as_expr
+from ..symbols import D_in, D_out, H_in, H_out, W_in, W_out, as_expr
 from .equality import MAX_TERMS, normalize, same, simplify, terms_bound  # noqa: F401
-from ..symbols import (D_in, D_out, H_in, H_out, P, P_H, P_W, S, S_H, S_W, W_in,
-                       W_out)
+from .size_slips import size_slips, size_variants
+
 
 @dataclass(frozen=True)
 class Cause:
@@ -258,66 +258,13 @@ def wrong_grid(ctx: Context) -> Cause | None:
     return None
 
 
-# --- output sizes -------------------------------------------------------------------------
-def _unrounded(expr, func):
-    return expr.replace(lambda x: isinstance(x, func), lambda x: x.args[0])
-
-
-def _size_variants(ctx: Context):
-    """(expression, slip) pairs: the expected size with each rounding slip made."""
-    e = ctx.expected
-    out = [(e, None)]
-    if e.has(sympy.floor):
-        out.append((_unrounded(e, sympy.floor), ("missing-floor", "the floor is missing: "
-                    "the output counts whole windows")))
-    if e.has(sympy.ceiling):
-        out.append((_unrounded(e, sympy.ceiling), ("missing-ceil", "the ceiling is missing: "
-                    "'same' padding keeps a partial window at the end")))
-        out.append((e.replace(lambda x: isinstance(x, sympy.ceiling),
-                              lambda x: sympy.floor(x.args[0])),
-                    ("floor-for-ceil", "rounds down where the size rounds up (ceil)")))
-    if e.has(sympy.floor):
-        out.append((e.replace(lambda x: isinstance(x, sympy.floor),
-                              lambda x: sympy.ceiling(x.args[0])),
-                    ("ceil-for-floor", "rounds up where the size rounds down (floor): a "
-                     "partial window at the end, as Caffe's pooling and ceil_mode count")))
-    return out
-
-
-_BOTH = {S: (S_W, S_H), P: (P_W, P_H)}
-
-
-def _halve_padding(expr):
-    return expr.xreplace({p: p / 2 for p in (P, P_W, P_H)})
-
-
-def _size_slips(expr):
-    """(expression, code, message): single slips of stride and padding in a size formula."""
-    out = []
-    pads = expr.free_symbols & {P, P_W, P_H}
-    strides = expr.free_symbols & {S, S_W, S_H}
-    if pads:
-        out.append((_halve_padding(expr), "padding-misplaced",
-                    "the padding is counted once (P); it is added on both sides (2P)"))
-        out.append((expr.xreplace({p: -p for p in pads}), "padding-misplaced",
-                    "the padding has the wrong sign"))
-    if strides:
-        out.append((expr.xreplace({s: 1 for s in strides}), "stride-misplaced",
-                    "the stride is missing"))
-        out.append((expr.xreplace({s: 1 / s for s in strides}), "stride-misplaced",
-                    "multiplies by the stride where it divides (or the other way round)"))
-    for symbol in sorted(expr.free_symbols - pads - strides, key=lambda s: s.name)[:12]:
-        out.append((expr.xreplace({symbol: 1}), "term-dropped",
-                    f"{symbol} is missing (the formula is the layer's with {symbol} = 1)"))
-    return out
-
-
+# --- output sizes: the slips are listed in size_slips.py ---------------------------
 @rule
 def rounding_missing(ctx: Context) -> Cause | None:
     """A floor or ceiling left out (of a size, or of a count over the output size)."""
     if ctx.expected.is_number:
         return None
-    for expr, slip in _size_variants(ctx)[1:]:
+    for expr, slip in size_variants(ctx.expected)[1:]:
         if ctx.matches(expr):
             return Cause(*slip)
     return None
@@ -341,8 +288,8 @@ def constant_off(ctx: Context) -> Cause | None:
 def output_size_slips(ctx: Context) -> Cause | None:
     if ctx.quantity not in ("output-size", "area") or ctx.expected.is_number:
         return None
-    for expr, slip in _size_variants(ctx):
-        for alternative, code, message in _size_slips(expr):
+    for expr, slip in size_variants(ctx.expected):
+        for alternative, code, message in size_slips(expr):
             if ctx.matches(alternative):
                 if slip is None:
                     return Cause(code, message)
