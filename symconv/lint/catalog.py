@@ -350,16 +350,28 @@ class Linter:
             return
         if value == expected:
             return self.add(f, "ok", f"{label} = {show(value)}", quantity=f.quantity)
-        for cause, alternative, what in _numeric_conventions(layer, f.quantity):
-            convention = self.convention(cause) if cause else WEIGHTS_WITH_BIASES
-            if convention and value == alternative:   # right under a known convention
-                return self.add(f, "ok", f"{label} = {show(value)}: {what} ({show(expected)} "
-                                         f"as symconv counts)", quantity=f.quantity,
-                                convention=convention, expected=expected,
-                                stated=self.stated(cause) if cause else False)
+        under = self._numeric_convention(layer, f.quantity, value)
+        if under is not None:   # right under a known convention, as a formula would be
+            convention, detail, cause = under
+            return self.add(f, "ok", f"{label} = {show(value)}: {detail} ({show(expected)} as "
+                                     f"symconv counts)", quantity=f.quantity,
+                            convention=convention, expected=expected, stated=self.stated(cause))
         self.add(f, "wrong", f"{label} = {show(value)}, expected {show(expected)}"
                              f"{factor(value, expected)}",
                  quantity=f.quantity, given=value, expected=expected)
+
+    def _numeric_convention(self, layer, quantity: str, value):
+        """``(convention, why, cause)`` when a worked number that differs from symconv's is
+        another known convention's: the slip the diagnosis names for it, judged as for a
+        formula (the weights without their biases, MACs given as FLOPs), or the weights
+        counted with their biases. None otherwise."""
+        if quantity == "output-size":
+            return None
+        if quantity == "weights" and value == numeric_expected(layer, "params"):
+            return WEIGHTS_WITH_BIASES, "the weights with their biases", None
+        result = check_formula(value, layer, quantity, self.resolver.identify)
+        convention = self.convention(result.cause)
+        return (convention, result.cause_message, result.cause) if convention else None
 
     def output_claim(self, f: Formula) -> None:
         if f.kind is None or "W_F" not in f.example:
@@ -373,18 +385,6 @@ class Linter:
         want = "x".join(str(v) for v in expected)
         self.add(f, "wrong", f"output size = {shown}, expected {want}",
                      quantity="output-size", given=shown, expected=want)
-
-
-def _numeric_conventions(layer, quantity: str):
-    """``(cause, value, what)`` of the conventions a worked number may follow instead of
-    symconv's (the cause as :func:`symconv.lint.check` names it, None for a wording one)."""
-    if quantity == "params" and getattr(layer, "bias", False):
-        yield ("missing-bias", numeric_expected(layer.replace(bias=False), "params"),
-               "the weights without their biases")
-    elif quantity == "flops":
-        yield "macs-as-flops", numeric_expected(layer, "macs"), "FLOPs counted as MACs"
-    elif quantity == "weights" and getattr(layer, "bias", False):
-        yield None, numeric_expected(layer, "params"), "the weights with their biases"
 
 
 def _quantity_word(text: str) -> str:
